@@ -1,0 +1,122 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { fetchTenantAccessToken } from '../nodes/FeishuImages/transport/token';
+
+export class FeishuApi implements ICredentialType {
+	name = 'feishuApi';
+
+	displayName = 'Feishu API';
+
+	icon: Icon = { light: 'file:../nodes/FeishuImages/feishu.svg', dark: 'file:../nodes/FeishuImages/feishu.dark.svg' };
+
+	documentationUrl = 'https://open.feishu.cn/document/server-docs/api-call-guide/calling-process/get-access-token';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Domain',
+			name: 'domain',
+			type: 'options',
+			options: [
+				{ name: 'Feishu (open.feishu.cn)', value: 'https://open.feishu.cn' },
+				{ name: 'Lark (open.larksuite.com)', value: 'https://open.larksuite.com' },
+				{ name: 'Custom Base URL', value: 'custom' },
+			],
+			default: 'https://open.feishu.cn',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'customBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://open.example.com',
+			description: 'Root URL of a private Feishu deployment, without /open-apis',
+			displayOptions: { show: { domain: ['custom'] } },
+		},
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'cli_a1b2c3d4e5f6',
+		},
+		{
+			displayName: 'App Secret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Helpdesk ID',
+			name: 'helpdeskId',
+			type: 'string',
+			default: '',
+			description: 'Only for helpdesk ticket images: the helpdesk ID from the Feishu helpdesk admin console',
+		},
+		{
+			displayName: 'Helpdesk Token',
+			name: 'helpdeskToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Only for helpdesk ticket images: the helpdesk token that goes with the helpdesk ID',
+		},
+		{
+			// Filled by preAuthentication and saved by n8n, so every item, execution and queue
+			// worker reuses one tenant_access_token until Feishu rejects it.
+			displayName: 'Tenant Access Token',
+			name: 'tenantAccessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const tenantAccessToken = await fetchTenantAccessToken(this, credentials);
+		return { tenantAccessToken };
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.tenantAccessToken}}',
+			},
+		},
+	};
+
+	// preAuthentication runs first when a credential is tested, so a wrong secret fails there
+	// with Feishu's own message; this request then proves the token is accepted.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.domain === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.domain}}',
+			url: '/open-apis/auth/v3/tenant_access_token/internal',
+			method: 'POST',
+			body: {
+				app_id: '={{$credentials.appId}}',
+				app_secret: '={{$credentials.appSecret}}',
+			},
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'code', value: 10014, message: 'App Secret is wrong (Feishu code 10014)' },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'code', value: 10003, message: 'App ID is unknown (Feishu code 10003)' },
+			},
+		],
+	};
+}

@@ -1,0 +1,34 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { executeDownloads } from './execute';
+import { nodeProperties } from './fields';
+
+export class FeishuImages implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Feishu Images',
+		name: 'feishuImages',
+		icon: { light: 'file:feishu.svg', dark: 'file:feishu.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Download whiteboard, message, helpdesk and dictionary images from Feishu / Lark as binary files',
+		defaults: {
+			name: 'Feishu Images',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'feishuApi',
+				required: true,
+			},
+		],
+		properties: nodeProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeDownloads(this);
+	}
+}

@@ -1,0 +1,263 @@
+import { sleep } from 'n8n-workflow';
+import type { IBinaryData, ICredentialsDecrypted, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import type { DownloadEndpoint, RateLimitWindow } from '../catalogue';
+import { AttemptError, classifyAnswer, headerString, toNodeError, type FeishuFailure } from './errors';
+import { pacerFor } from './pacer';
+import { FeishuCredentialError } from './token';
+import { tokenGateFor, type Pass } from './token-gate';
+
+/** The response stream type n8n's helpers hand out and accept, without importing node:stream. */
+export type ByteStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+
+export const CREDENTIAL_TYPE = 'feishuApi';
+
+export interface DownloadRequest {
+	endpoint: DownloadEndpoint;
+	url: string;
+	qs: Record<string, string>;
+	headers: Record<string, string>;
+	itemIndex: number;
+}
+
+export interface TransportOptions {
+	/** Extra attempts after the first, for rate limits and transient faults. */
+	retries: number;
+	timeoutMs: number;
+	rateLimits: RateLimitWindow[];
+	/** First backoff step; tests shorten it. */
+	backoffBaseMs?: number;
+}
+
+export interface FileAnswer {
+	body: ByteStream;
+	headers: Record<string, unknown>;
+	statusCode: number;
+	contentLength?: number;
+}
+
+interface FullResponse {
+	body: ByteStream;
+	headers: Record<string, unknown>;
+	statusCode: number;
+}
+
+const NETWORK_ERROR_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'ERR_STREAM_PREMATURE_CLOSE',
+	'UND_ERR_SOCKET',
+	'ERR_CANCELED',
+]);
+
+/** A Feishu error body is small; anything bigger that claims to be JSON is not one. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * Downloads one file through n8n's authenticated request helper and hands the answer to
+ * `store` (which turns it into binary data). Owns everything between the item and the
+ * bytes: pacing, the shared token, refresh on Feishu's invalid-token codes, retries with
+ * backoff for rate limits and transient faults, and the final user-facing error.
+ */
+export async function downloadFile(
+	ctx: IExecuteFunctions,
+	request: DownloadRequest,
+	options: TransportOptions,
+	store: (answer: FileAnswer) => Promise<IBinaryData>,
+): Promise<{ binary: IBinaryData; attempts: number }> {
+	const node = ctx.getNode();
+	const credentialRef = node.credentials?.[CREDENTIAL_TYPE];
+	const credentialKey = credentialRef?.id ?? credentialRef?.name ?? node.id;
+	const gate = tokenGateFor(credentialKey);
+	const pacer = pacerFor(`${credentialKey}|${request.endpoint.resource}.${request.endpoint.operation}`, options.rateLimits);
+
+	let attempts = 0;
+	let refreshFrom: number | undefined;
+	let refreshed = false;
+	for (;;) {
+		attempts++;
+		let pass: Pass | undefined;
+		try {
+			pass = await gate.enter(refreshFrom);
+			refreshFrom = undefined;
+			await pacer.acquire();
+			const response = await send(ctx, request, options, pass.refresh);
+			pass.settle({ tokenOk: true });
+			const answer = await readAnswer(request.endpoint, response);
+			const binary = await store(answer);
+			if (answer.contentLength !== undefined && binary.bytes !== undefined && binary.bytes !== answer.contentLength) {
+				throw new AttemptError({
+					kind: 'transient',
+					msg: `the file arrived cut short (${binary.bytes} of ${answer.contentLength} bytes)`,
+					network: 'short body',
+				});
+			}
+			return { binary, attempts };
+		} catch (error) {
+			const failure = toFailure(error);
+			pass?.settle(failure.kind === 'credentials' ? { tokenOk: false, error } : { tokenOk: failure.answered === true });
+			if (failure.kind === 'invalidToken' && !refreshed && pass) {
+				// Feishu rejected the token n8n saved: fetch one fresh token and retry once.
+				refreshed = true;
+				refreshFrom = pass.generation;
+				attempts--;
+				continue;
+			}
+			if (failure.kind === 'credentials') {
+				throw toNodeError(node, request.endpoint, failure, request.itemIndex, attempts);
+			}
+			const retryable = failure.kind === 'rateLimit' || failure.kind === 'transient';
+			if (!retryable || attempts > options.retries) {
+				throw toNodeError(node, request.endpoint, failure, request.itemIndex, attempts);
+			}
+			await sleep(backoffMs(attempts, failure, options.backoffBaseMs ?? 500));
+		}
+	}
+}
+
+async function send(
+	ctx: IExecuteFunctions,
+	request: DownloadRequest,
+	options: TransportOptions,
+	refreshToken: boolean,
+): Promise<FullResponse> {
+	const requestOptions: IHttpRequestOptions = {
+		method: request.endpoint.method,
+		url: request.url,
+		qs: request.qs,
+		headers: request.headers,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: options.timeoutMs,
+		// Feishu never redirects a download; a redirect elsewhere must not carry the token.
+		sendCredentialsOnCrossOriginRedirect: false,
+	};
+	const additional = refreshToken ? { credentialsDecrypted: await withoutToken(ctx, request.itemIndex) } : undefined;
+	return (await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		CREDENTIAL_TYPE,
+		requestOptions,
+		additional,
+	)) as FullResponse;
+}
+
+/** The stored credential with its token emptied, so n8n runs preAuthentication and saves the result. */
+async function withoutToken(ctx: IExecuteFunctions, itemIndex: number): Promise<ICredentialsDecrypted> {
+	const data = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	return {
+		id: ref?.id ?? null,
+		name: ref?.name ?? CREDENTIAL_TYPE,
+		type: CREDENTIAL_TYPE,
+		data: { ...data, tenantAccessToken: '' },
+	} as ICredentialsDecrypted;
+}
+
+/** A byte answer is returned as it is; a JSON answer (at any status) becomes a classified failure. */
+async function readAnswer(endpoint: DownloadEndpoint, response: FullResponse): Promise<FileAnswer> {
+	const headers = response.headers ?? {};
+	const contentType = (headerString(headers, 'content-type') ?? '').toLowerCase();
+	const isJson = contentType.includes('json');
+	if (response.statusCode >= 200 && response.statusCode < 300 && !isJson) {
+		const declared = Number(headerString(headers, 'content-length'));
+		return {
+			body: response.body,
+			headers,
+			statusCode: response.statusCode,
+			contentLength: Number.isInteger(declared) && declared >= 0 ? declared : undefined,
+		};
+	}
+	const text = await readSmallBody(response.body);
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		parsed = undefined;
+	}
+	const failure = classifyAnswer(endpoint, response.statusCode, parsed, headers);
+	if (parsed === undefined && response.statusCode >= 200 && response.statusCode < 300) {
+		failure.msg = 'Feishu answered JSON that could not be read where the file was expected';
+	} else if (parsed === undefined) {
+		failure.msg = `HTTP ${response.statusCode} ${snippet(text)}`.trim();
+	}
+	throw new AttemptError({ ...failure, answered: true });
+}
+
+async function readSmallBody(body: ByteStream): Promise<string> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body as AsyncIterable<Buffer | string>) {
+		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+		size += buffer.length;
+		if (size > MAX_ERROR_BODY) {
+			body.destroy();
+			break;
+		}
+		chunks.push(buffer);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+function snippet(text: string): string {
+	const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+	return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+}
+
+/** Any error from one attempt → what kind of failure it was, with no request dump attached. */
+function toFailure(error: unknown): FeishuFailure {
+	if (error instanceof AttemptError) return error.failure;
+	const tokenError = findCause(error, (e): e is FeishuCredentialError => e instanceof FeishuCredentialError);
+	if (tokenError) return { kind: 'credentials', msg: tokenError.message, code: tokenError.code, answered: true };
+	const code = findNetworkCode(error);
+	const message = (error as { message?: unknown })?.message;
+	const text = typeof message === 'string' ? message : 'unknown error';
+	if (code || /aborted|socket hang up|timeout|premature/i.test(text)) {
+		return { kind: 'transient', msg: describeNetworkError(code, text), network: code ?? 'network' };
+	}
+	return { kind: 'fatal', msg: text };
+}
+
+function describeNetworkError(code: string | undefined, text: string): string {
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(text)) {
+		return 'Feishu did not answer in time (timeout)';
+	}
+	if (code === 'ECONNREFUSED') return 'the connection to Feishu was refused';
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the Feishu host name could not be resolved';
+	return `the connection broke off (${code ?? text})`;
+}
+
+function findCause<T>(error: unknown, test: (e: unknown) => e is T): T | undefined {
+	let current: unknown = error;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (test(current)) return current;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function findNetworkCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; current && depth < 5; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/**
+ * How long to wait before the next attempt: what Feishu says (x-ogw-ratelimit-reset),
+ * else exponential backoff with full jitter, so a burst of items does not retry in lockstep.
+ */
+export function backoffMs(attempt: number, failure: Pick<FeishuFailure, 'retryAfterMs'>, baseMs: number): number {
+	if (failure.retryAfterMs !== undefined) return failure.retryAfterMs + Math.random() * baseMs * 0.2;
+	const ceiling = Math.min(baseMs * 2 ** (attempt - 1), 30_000);
+	return ceiling / 2 + Math.random() * (ceiling / 2);
+}
