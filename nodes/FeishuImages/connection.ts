@@ -31,6 +31,7 @@ export async function openConnection(ctx: IExecuteFunctions): Promise<Connection
 	const helpdeskToken = String(credentials.helpdeskToken ?? '').trim();
 	return {
 		baseUrl,
+		hasToken: typeof credentials.tenantAccessToken === 'string' && credentials.tenantAccessToken !== '',
 		helpdeskAuthorization(itemIndex: number) {
 			if (!helpdeskId || !helpdeskToken) {
 				throw new NodeOperationError(ctx.getNode(), 'The Feishu API credential has no Helpdesk ID and Helpdesk Token', {

@@ -6,7 +6,8 @@ import { openConnection } from './connection';
 import { DEFAULTS } from './fields';
 import { storeFile } from './file-output';
 import { buildItemRequest, type Connection } from './request-builder';
-import { downloadFile, type TransportOptions } from './transport/request';
+import { credentialKeyOf, downloadFile, type TransportOptions } from './transport/request';
+import { tokenGateFor } from './transport/token-gate';
 
 interface RunSettings {
 	endpoint: DownloadEndpoint;
@@ -98,6 +99,7 @@ export async function executeDownloads(ctx: IExecuteFunctions): Promise<INodeExe
 	if (items.length === 0) return [[]];
 	const settings = readSettings(ctx);
 	const connection = await openConnection(ctx);
+	if (!connection.hasToken) tokenGateFor(credentialKeyOf(ctx)).markCold();
 	const continueOnFail = ctx.continueOnFail();
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const failures = new Map<number, NodeApiError | NodeOperationError>();

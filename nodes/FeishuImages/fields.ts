@@ -70,7 +70,7 @@ function idField(endpoint: DownloadEndpoint, parameter: EndpointParameter): INod
 					{
 						type: 'regex',
 						properties: {
-							regex: '[A-Za-z0-9_.=-]{1,256}',
+							regex: '\\s*[A-Za-z0-9_.=-]{1,256}\\s*',
 							errorMessage: `Not a valid ${parameter.label}: use letters, digits, "_", "-", "." or "="`,
 						},
 					},

@@ -78,6 +78,8 @@ function readParameter(ctx: IExecuteFunctions, parameter: EndpointParameter, ite
 /** What every request of one execution shares, read once from the credential. */
 export interface Connection {
 	baseUrl: string;
+	/** The credential had a saved tenant_access_token when the execution started. */
+	hasToken: boolean;
 	/** The X-Lark-Helpdesk-Authorization value; throws a clear error when the credential lacks it. */
 	helpdeskAuthorization(itemIndex: number): string;
 }

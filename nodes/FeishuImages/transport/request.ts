@@ -42,6 +42,13 @@ interface FullResponse {
 	statusCode: number;
 }
 
+/** Which token gate a node's requests share: one per credential. */
+export function credentialKeyOf(ctx: IExecuteFunctions): string {
+	const node = ctx.getNode();
+	const ref = node.credentials?.[CREDENTIAL_TYPE];
+	return ref?.id ?? ref?.name ?? node.id;
+}
+
 const NETWORK_ERROR_CODES = new Set([
 	'ECONNRESET',
 	'ECONNREFUSED',
@@ -72,8 +79,7 @@ export async function downloadFile(
 	store: (answer: FileAnswer) => Promise<IBinaryData>,
 ): Promise<{ binary: IBinaryData; attempts: number }> {
 	const node = ctx.getNode();
-	const credentialRef = node.credentials?.[CREDENTIAL_TYPE];
-	const credentialKey = credentialRef?.id ?? credentialRef?.name ?? node.id;
+	const credentialKey = credentialKeyOf(ctx);
 	const gate = tokenGateFor(credentialKey);
 	const pacer = pacerFor(`${credentialKey}|${request.endpoint.resource}.${request.endpoint.operation}`, options.rateLimits);
 

@@ -27,6 +27,14 @@ export class TokenGate {
 	private pending?: Promise<void>;
 
 	/**
+	 * The credential holds no token (first use, or edited): the next request fetches it alone.
+	 * Called at the start of an execution, since n8n may have cleared the token between runs.
+	 */
+	markCold(): void {
+		this.warm = false;
+	}
+
+	/**
 	 * Enter before sending. `refreshFrom` is the generation a request saw rejected: if nobody
 	 * has refreshed since, this request becomes the one that does.
 	 */

@@ -1,0 +1,121 @@
+/**
+ * What every spec needs: the Feishu emulator, a stored Feishu API credential, and a way to
+ * run the Feishu Images node inside n8n's engine against them.
+ */
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { FeishuApi } from '../../credentials/FeishuApi.credentials';
+import { FeishuImages } from '../../nodes/FeishuImages/FeishuImages.node';
+import { FeishuEmulator, type EmulatorOptions } from '../emulator';
+import { CredentialStore, runNode, type RunResult } from '../engine';
+
+let harnessCount = 0;
+
+export interface Harness {
+	emulator: FeishuEmulator;
+	/** Unique per harness: the node keeps per-credential state (token gate, pacing) for the process. */
+	credentialId: string;
+	store: CredentialStore;
+	run(parameters: INodeParameters, options?: RunExtras): Promise<RunResult>;
+	/** Every string a run could leak a secret into: output, error, logs. */
+	everything(result: RunResult): string;
+	secrets(): string[];
+	close(): Promise<void>;
+}
+
+export interface RunExtras {
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	binaryMode?: 'memory' | 'filesystem';
+}
+
+export function credentialData(emulator: FeishuEmulator, overrides: Record<string, string> = {}) {
+	return {
+		domain: 'custom',
+		customBaseUrl: emulator.baseUrl,
+		appId: emulator.appId,
+		appSecret: emulator.appSecret,
+		helpdeskId: emulator.helpdeskId,
+		helpdeskToken: emulator.helpdeskToken,
+		tenantAccessToken: '',
+		...overrides,
+	};
+}
+
+export async function startHarness(
+	emulatorOptions: EmulatorOptions = {},
+	credentialOverrides: Record<string, string> = {},
+): Promise<Harness> {
+	const emulator = await FeishuEmulator.start(emulatorOptions);
+	const credentialId = `cred-${process.pid}-${++harnessCount}`;
+	const store = new CredentialStore([
+		{ id: credentialId, name: 'Feishu test app', type: 'feishuApi', data: credentialData(emulator, credentialOverrides) },
+	]);
+	return {
+		emulator,
+		credentialId,
+		store,
+		async run(parameters, extras = {}) {
+			return await runNode({
+				nodeType: new FeishuImages(),
+				credentialTypes: [new FeishuApi()],
+				parameters,
+				credentials: { feishuApi: { id: credentialId, name: 'Feishu test app' } },
+				store,
+				items: extras.items,
+				continueOnFail: extras.continueOnFail,
+				binaryMode: extras.binaryMode,
+			});
+		},
+		everything(result) {
+			return JSON.stringify({ items: result.items, error: serializeError(result.error), logs: result.logs });
+		},
+		secrets() {
+			return [emulator.appSecret, emulator.helpdeskToken, ...emulator.issuedTokens];
+		},
+		async close() {
+			await emulator.close();
+		},
+	};
+}
+
+function serializeError(error: unknown): unknown {
+	if (!error || typeof error !== 'object') return error;
+	const e = error as Record<string, unknown>;
+	return { ...e, message: e.message, description: e.description, stack: e.stack, cause: serializeError(e.cause) };
+}
+
+/** Node parameters for one operation; IDs go in as resource locators, as the UI stores them. */
+export function whiteboard(id: string, options: Record<string, unknown> = {}): INodeParameters {
+	return { resource: 'whiteboard', operation: 'downloadAsImage', whiteboardId: locator(id), options } as INodeParameters;
+}
+
+export function messageImage(key: string, options: Record<string, unknown> = {}): INodeParameters {
+	return { resource: 'messageImage', operation: 'download', imageKey: locator(key), options } as INodeParameters;
+}
+
+export function ticketImage(ticketId: string, messageId: string, options: Record<string, unknown> = {}): INodeParameters {
+	return {
+		resource: 'helpdeskTicketImage',
+		operation: 'download',
+		ticketId: locator(ticketId),
+		messageId: locator(messageId),
+		options,
+	} as INodeParameters;
+}
+
+export function dictionaryImage(token: string, options: Record<string, unknown> = {}): INodeParameters {
+	return { resource: 'dictionaryImage', operation: 'download', fileToken: locator(token), options } as INodeParameters;
+}
+
+export function locator(value: string) {
+	return { __rl: true, mode: 'id', value };
+}
+
+/** n input items, each carrying the value an expression can pick up as `$json.id`. */
+export function itemsWithIds(ids: string[]): INodeExecutionData[] {
+	return ids.map((id) => ({ json: { id } }));
+}
+
+/** Fast retries in tests: backoff is exercised, not waited out. */
+export const FAST = { retries: 3 } as const;
