@@ -7,10 +7,11 @@
  * Left out: encryption, OAuth overwrites, external secrets, dynamic credentials, policies.
  */
 import './env';
-import { Credentials, getAdditionalKeys } from 'n8n-core';
+import { getAdditionalKeys } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
+	ICredentialsEncrypted,
 	ICredentialsExpressionResolveValues,
 	IExecuteData,
 	IGetDecryptedCredentialsOptions,
@@ -29,6 +30,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import {
+	ICredentials,
 	ICredentialsHelper,
 	NodeHelpers,
 	UnexpectedError,
@@ -112,6 +114,41 @@ export class CredentialStore {
 	}
 }
 
+/**
+ * `ICredentials` without encryption. (n8n-core's `Credentials` needs an encryption key
+ * provider to be configured: "Encryption key provider is not configured".)
+ */
+export class PlainCredentials extends ICredentials {
+	private decrypted: ICredentialDataDecryptedObject;
+
+	constructor(details: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+		super(details, type);
+		this.decrypted = clone(data);
+	}
+
+	async getData(): Promise<ICredentialDataDecryptedObject> {
+		return clone(this.decrypted);
+	}
+
+	getDataToSave(): ICredentialsEncrypted {
+		return { id: this.id, name: this.name, type: this.type, data: JSON.stringify(this.decrypted) };
+	}
+
+	async setData(data: ICredentialDataDecryptedObject): Promise<void> {
+		this.decrypted = clone(data);
+	}
+
+	async updateData(
+		toUpdate: Partial<ICredentialDataDecryptedObject>,
+		toDelete: string[] = [],
+	): Promise<void> {
+		const next: ICredentialDataDecryptedObject = { ...this.decrypted };
+		for (const [key, value] of Object.entries(toUpdate)) if (value !== undefined) next[key] = value;
+		for (const key of toDelete) delete next[key];
+		this.decrypted = next;
+	}
+}
+
 /** Same as n8n's `restrictToCredentialDomains`: preAuthentication only gets `httpRequest`. */
 function restrictToCredentialDomains(
 	helpers: IHttpRequestHelper,
@@ -191,11 +228,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return combined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<PlainCredentials> {
 		const record = this.store.read(nodeCredentials, type);
-		const credentials = new Credentials({ id: record.id, name: record.name }, record.type);
-		await credentials.setData(record.data);
-		return credentials;
+		return new PlainCredentials({ id: record.id, name: record.name }, record.type, record.data);
 	}
 
 	async getDecrypted(

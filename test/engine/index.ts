@@ -6,7 +6,7 @@
 import './env';
 
 export type { CredentialRecord, CredentialWrite } from './credentials-helper';
-export { CredentialStore, TestCredentialsHelper } from './credentials-helper';
+export { CredentialStore, PlainCredentials, TestCredentialsHelper } from './credentials-helper';
 export type { RunOptions, RunResult } from './run';
 export { runNode, getPackageName } from './run';
 export type { BinaryMode } from './binary';

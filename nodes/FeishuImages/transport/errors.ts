@@ -85,7 +85,9 @@ export function toNodeError(
 	if (failure.code === 99991672 || failure.code === 99991679 || failure.httpStatus === 403) {
 		hints.push(`This operation needs the scope ${endpoint.scopes.map((s) => `"${s}"`).join(' or ')}.`);
 	}
-	if (!documented && failure.kind === 'transient') hints.push('Feishu or the network failed; try again later.');
+	if (!documented && failure.kind === 'transient') {
+		hints.push(`Feishu or the network failed${failure.network ? ` (${failure.network})` : ''}; try again later.`);
+	}
 	if (attempts > 1) hints.push(`Gave up after ${attempts} attempts.`);
 	if (failure.logId) hints.push(`Feishu log ID: ${failure.logId} (quote it to Feishu support).`);
 	const errorJson: JsonObject = {

@@ -2,15 +2,37 @@ import { sleep } from 'n8n-workflow';
 
 import type { RateLimitWindow } from '../catalogue';
 
+/** A small margin for clock granularity between our stamps and Feishu's count. */
+const ARRIVAL_JITTER_MS = 5;
+
+/** How often a waiter looks again while the send it waits on is still in flight. */
+const IN_FLIGHT_POLL_MS = 5;
+
+export interface Slot {
+	/** The answer (or the failure) came back: the request reached Feishu no later than now. */
+	done(): void;
+}
+
+interface Stamp {
+	at: number;
+	inFlight: boolean;
+}
+
 /**
  * Keeps requests to one endpoint with one credential under every documented window
- * (e.g. 50/s and 1000/min). A sliding log of send times, not a fixed bucket: at most
- * `requests` sends in ANY `perMs` span, so no server-side bucket boundary can see more.
+ * (e.g. 50/s and 1000/min): at most `requests` arrivals in ANY `perMs` span, so no
+ * server-side window, sliding or fixed, can count more.
+ *
+ * Feishu counts a request when it arrives, which we cannot see: it is somewhere between
+ * taking the slot and the answer (later still for the request that fetched the token
+ * first, or when the event loop is busy). So a request counts as "arriving now" while it
+ * is in flight, and from its answer's time once it is done: conservative by one round
+ * trip, and never a 429 for pacing's sake.
  */
 export class Pacer {
-	private readonly sent: number[] = [];
+	private sent: Stamp[] = [];
 
-	private queue: Promise<void> = Promise.resolve();
+	private queue: Promise<unknown> = Promise.resolve();
 
 	constructor(
 		private readonly windows: RateLimitWindow[],
@@ -18,41 +40,54 @@ export class Pacer {
 	) {}
 
 	/** Resolves when one more request may go out; callers are served in arrival order. */
-	async acquire(): Promise<void> {
+	async acquire(): Promise<Slot> {
 		const turn = this.queue.then(async () => await this.waitForSlot());
-		this.queue = turn.catch(() => undefined);
+		this.queue = turn.then(
+			() => undefined,
+			() => undefined,
+		);
 		return await turn;
 	}
 
-	private async waitForSlot(): Promise<void> {
+	private async waitForSlot(): Promise<Slot> {
 		for (;;) {
 			const now = this.now();
+			this.forgetOlderThan(now);
 			const wait = Math.max(0, ...this.windows.map((w) => this.waitFor(w, now)));
 			if (wait <= 0) {
-				this.sent.push(now);
-				this.forgetOlderThan(now);
-				return;
+				const stamp: Stamp = { at: now, inFlight: true };
+				this.sent.push(stamp);
+				return {
+					done: () => {
+						if (!stamp.inFlight) return;
+						stamp.inFlight = false;
+						stamp.at = this.now();
+					},
+				};
 			}
 			await sleep(wait);
 		}
 	}
 
-	/** How long until a send would keep this window within its limit. */
+	/** How long until one more arrival keeps this window within its limit. */
 	private waitFor(window: RateLimitWindow, now: number): number {
 		if (window.requests <= 0) return 0;
-		let inWindow = 0;
-		for (let i = this.sent.length - 1; i >= 0 && now - this.sent[i] < window.perMs; i--) inWindow++;
-		if (inWindow < window.requests) return 0;
-		// The send that must leave the window before we may go.
-		const blocking = this.sent[this.sent.length - window.requests];
-		return blocking + window.perMs - now + 1;
+		const span = window.perMs + ARRIVAL_JITTER_MS;
+		const recent = this.sent
+			.map((s) => (s.inFlight ? now : s.at))
+			.filter((at) => now - at < span)
+			.sort((a, b) => b - a);
+		if (recent.length < window.requests) return 0;
+		// The arrival that must leave the window before we may go.
+		const blocking = recent[window.requests - 1];
+		const wait = blocking + span - now + 1;
+		const waitingOnFlight = this.sent.some((s) => s.inFlight);
+		return waitingOnFlight ? Math.min(wait, IN_FLIGHT_POLL_MS) : wait;
 	}
 
 	private forgetOlderThan(now: number): void {
-		const longest = Math.max(...this.windows.map((w) => w.perMs));
-		let drop = 0;
-		while (drop < this.sent.length && now - this.sent[drop] >= longest) drop++;
-		if (drop > 0) this.sent.splice(0, drop);
+		const longest = Math.max(...this.windows.map((w) => w.perMs)) + ARRIVAL_JITTER_MS;
+		this.sent = this.sent.filter((s) => s.inFlight || now - s.at < longest);
 	}
 }
 

@@ -92,8 +92,8 @@ export async function downloadFile(
 		try {
 			pass = await gate.enter(refreshFrom);
 			refreshFrom = undefined;
-			await pacer.acquire();
-			const response = await send(ctx, request, options, pass.refresh);
+			const slot = await pacer.acquire();
+			const response = await send(ctx, request, options, pass.refresh).finally(() => slot.done());
 			pass.settle({ tokenOk: true });
 			const answer = await readAnswer(request.endpoint, response);
 			const binary = await store(answer);
@@ -230,13 +230,14 @@ function toFailure(error: unknown): FeishuFailure {
 	return { kind: 'fatal', msg: text };
 }
 
+/** Plain words only: n8n replaces a message that contains a code such as ECONNRESET with its own. */
 function describeNetworkError(code: string | undefined, text: string): string {
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(text)) {
 		return 'Feishu did not answer in time (timeout)';
 	}
 	if (code === 'ECONNREFUSED') return 'the connection to Feishu was refused';
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the Feishu host name could not be resolved';
-	return `the connection broke off (${code ?? text})`;
+	return 'the connection broke off before the file was complete';
 }
 
 function findCause<T>(error: unknown, test: (e: unknown) => e is T): T | undefined {

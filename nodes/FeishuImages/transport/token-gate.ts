@@ -13,6 +13,8 @@ export interface Pass {
 	generation: number;
 	/** This request must fetch a fresh token (send with the stored token emptied). */
 	refresh: boolean;
+	/** This request goes alone while the token is fetched (cold start or refresh). */
+	carrier: boolean;
 	/** The carrier reports how the fetch went; no-op for other passes. */
 	settle(outcome: { tokenOk: boolean; error?: unknown }): void;
 }
@@ -42,7 +44,7 @@ export class TokenGate {
 		while (this.pending) await this.pending;
 		if (refreshFrom !== undefined && refreshFrom === this.generation) return this.carry(true);
 		if (!this.warm && refreshFrom === undefined) return this.carry(false);
-		return { generation: this.generation, refresh: false, settle: noop };
+		return { generation: this.generation, refresh: false, carrier: false, settle: noop };
 	}
 
 	private carry(refresh: boolean): Pass {
@@ -59,6 +61,7 @@ export class TokenGate {
 		return {
 			generation: this.generation,
 			refresh,
+			carrier: true,
 			settle: ({ tokenOk, error }) => {
 				if (settled) return;
 				settled = true;
