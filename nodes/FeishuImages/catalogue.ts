@@ -26,10 +26,27 @@ export interface EndpointParameter {
 	/** Feishu's name, in the path template or the query string. */
 	apiName: string;
 	in: 'path' | 'query';
-	type: 'id' | 'index';
+	/** id: a validated token; index: a whole number ≥ 0; choice: one of `choices`. */
+	type: 'id' | 'index' | 'choice';
 	required: boolean;
 	description: string;
 	placeholder?: string;
+	choices?: Array<{ name: string; value: string; description?: string }>;
+	/** Feishu/Lark links that carry this ID: the "By URL" mode of the field. */
+	url?: UrlForm;
+}
+
+/** A link form: the regex's first group is the ID; `wiki` links carry a wiki node token instead. */
+export interface UrlForm {
+	example: string;
+	patterns: Array<{ regex: string; kind: 'direct' | 'wiki' }>;
+}
+
+/** Feishu, Lark and Lark's newer office domain, any tenant subdomain. */
+const HOST = 'https?://[A-Za-z0-9.-]+\\.(?:feishu\\.cn|larksuite\\.com|larkoffice\\.com|feishu-pre\\.cn)';
+
+function linkPattern(segment: string): string {
+	return `^\\s*${HOST}/${segment}/([A-Za-z0-9]+)(?:[/?#].*)?\\s*$`;
 }
 
 export interface RateLimitWindow {
@@ -58,6 +75,12 @@ export interface DownloadEndpoint {
 	defaultMimeType?: string;
 	/** The parameter whose value names the file when Feishu sends no Content-Disposition. */
 	fileNameFrom: string;
+	/** `json` endpoints answer `{ code, msg, data }`; `file` endpoints answer bytes. */
+	answers?: 'file' | 'json';
+	/** An operation that lists first and then downloads (see operations/). */
+	expand?: 'documentWhiteboards';
+	/** For the AI agent and the UI: where the IDs come from. */
+	hint?: string;
 	errors: Record<number, DocumentedError>;
 	docsUrl: string;
 }
@@ -109,6 +132,60 @@ export const PLATFORM_ERRORS: Record<number, DocumentedError> = {
 const BOARD_FORBIDDEN_HINT =
 	'The app cannot read this whiteboard. Add the app to the document that holds the whiteboard (document "…" menu → "More" → "Add document app"), or share the document with the app, then try again.';
 
+/** The docx "list blocks" codes (the page's error table). */
+const DOCX_ERRORS: Record<number, DocumentedError> = {
+	1770001: { httpStatus: 400, msg: 'invalid param', hint: 'A parameter is invalid. Check the document ID or link.' },
+	1770002: {
+		httpStatus: 404,
+		msg: 'not found',
+		hint: 'No such document, or it was deleted. Check the document ID; a wiki page needs its wiki link, not the ID.',
+	},
+	1770003: { httpStatus: 400, msg: 'resource deleted', hint: 'The document was deleted.' },
+	1770022: { httpStatus: 400, msg: 'invalid page token', hint: 'The listing was interrupted; run the node again.' },
+	1770032: {
+		httpStatus: 403,
+		msg: 'forbidden',
+		hint: 'The app cannot read this document. Add the app to the document ("…" → "More" → "Add document app") or share the document with it.',
+	},
+	1771001: {
+		httpStatus: 500,
+		msg: 'server internal error',
+		hint: 'Feishu had an internal error. Retry later; if it persists, contact Feishu support with the log ID.',
+		kind: 'transient',
+	},
+};
+
+/** Not an operation of its own: resolves a wiki link to the document it shows. */
+export const WIKI_NODE: DownloadEndpoint = {
+	resource: 'wiki',
+	resourceName: 'Wiki',
+	operation: 'getNode',
+	operationName: 'Get Node',
+	action: 'Resolve a wiki node',
+	description: 'Resolve a wiki node token to the document it shows',
+	method: 'GET',
+	path: '/open-apis/wiki/v2/spaces/get_node',
+	answers: 'json',
+	parameters: [],
+	tokenKinds: ['tenant', 'user'],
+	scopes: ['wiki:wiki:readonly', 'wiki:wiki'],
+	rateLimits: [{ requests: 100, perMs: 60_000 }],
+	fileNameFrom: 'token',
+	docsUrl: 'https://open.feishu.cn/document/server-docs/docs/wiki-v2/space-node/get_node',
+	errors: {
+		131005: {
+			httpStatus: 400,
+			msg: 'not found',
+			hint: 'No such wiki page, or the app cannot see it. Add the app to the wiki space or the page.',
+		},
+		131006: {
+			httpStatus: 400,
+			msg: 'permission denied',
+			hint: 'The app cannot read this wiki page. Add the app to the wiki space or the page.',
+		},
+	},
+};
+
 export const ENDPOINTS: DownloadEndpoint[] = [
 	{
 		resource: 'whiteboard',
@@ -128,8 +205,12 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 				type: 'id',
 				required: true,
 				description:
-					'The whiteboard token. In a docx document it is the block.token of a block with block_type 43 (from the "list document blocks" API).',
+					'The whiteboard token. In a docx document it is the block.token of a block with block_type 43 (from the "list document blocks" API); a standalone whiteboard has it in its link, https://<tenant>.feishu.cn/board/<ID>.',
 				placeholder: 'Ru8nwrWFOhEmaFbEU2VbPRsHcxb',
+				url: {
+					example: 'https://example.feishu.cn/board/Ru8nwrWFOhEmaFbEU2VbPRsHcxb',
+					patterns: [{ regex: linkPattern('board'), kind: 'direct' }],
+				},
 			},
 		],
 		tokenKinds: ['tenant', 'user'],
@@ -209,7 +290,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 			234008: {
 				httpStatus: 400,
 				msg: 'The app is not the resource sender',
-				hint: 'This endpoint only returns images the app itself uploaded. For an image a user sent in a chat, download it as a message resource (GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}) instead.',
+				hint: 'This endpoint only returns images the app itself uploaded. For an image a user sent in a chat, use the operation Message → Download Resource (GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}) with the message ID and the image key.',
 			},
 			234041: {
 				httpStatus: 400,
@@ -297,10 +378,49 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 	{
 		resource: 'dictionaryImage',
 		resourceName: 'Dictionary Image',
+		operation: 'downloadLingo',
+		operationName: 'Download (Lingo)',
+		action: 'Download a dictionary image from Lingo',
+		description: 'Download an image of the Feishu dictionary (词典) through the Lingo API, the successor of baike',
+		method: 'GET',
+		path: '/open-apis/lingo/v1/files/{file_token}/download',
+		parameters: [
+			{
+				name: 'fileToken',
+				label: 'File Token',
+				apiName: 'file_token',
+				in: 'path',
+				type: 'id',
+				required: true,
+				description: 'The file token of the dictionary image (from a dictionary entry or the image upload API)',
+				placeholder: 'boxbcEcmKiD3SGHvgqWTpvdc7jc',
+			},
+		],
+		tokenKinds: ['tenant', 'user'],
+		scopes: ['lingo:entity', 'lingo:entity:readonly'],
+		rateLimits: [
+			{ requests: 50, perMs: 1000 },
+			{ requests: 1000, perMs: 60_000 },
+		],
+		fileNameFrom: 'fileToken',
+		docsUrl: 'https://open.feishu.cn/document/lingo-v1/file/download',
+		errors: {
+			1540001: { httpStatus: 400, msg: 'invalid param', hint: 'A parameter is wrong. Check the file token.' },
+			1540002: {
+				httpStatus: 500,
+				msg: 'network anomaly, please try again',
+				hint: 'Usually a Feishu timeout: try again. If it keeps happening, contact Feishu support with the log ID.',
+				kind: 'transient',
+			},
+		},
+	},
+	{
+		resource: 'dictionaryImage',
+		resourceName: 'Dictionary Image',
 		operation: 'download',
-		operationName: 'Download',
-		action: 'Download a dictionary image',
-		description: 'Download an image of the Feishu dictionary (词典, baike) by its file token (custom apps only)',
+		operationName: 'Download (Baike, Legacy)',
+		action: 'Download a dictionary image from baike (legacy)',
+		description: 'Download an image of the Feishu dictionary (词典) through the older baike API, which Feishu is replacing with Lingo',
 		method: 'GET',
 		path: '/open-apis/baike/v1/files/{file_token}/download',
 		parameters: [
@@ -333,6 +453,122 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 			},
 		},
 	},
+	{
+		resource: 'message',
+		resourceName: 'Message',
+		operation: 'downloadResource',
+		operationName: 'Download Resource',
+		action: 'Download an image or file from a message',
+		description: 'Download an image or file that someone sent in a chat (up to 100 MB; the bot must be in that chat)',
+		method: 'GET',
+		path: '/open-apis/im/v1/messages/{message_id}/resources/{file_key}',
+		parameters: [
+			{
+				name: 'messageId',
+				label: 'Message ID',
+				apiName: 'message_id',
+				in: 'path',
+				type: 'id',
+				required: true,
+				description: 'The message that carries the resource (om_…), e.g. from a message event or "list messages"',
+				placeholder: 'om_dc13264520392913993dd051dba21dcf',
+			},
+			{
+				name: 'fileKey',
+				label: 'File Key',
+				apiName: 'file_key',
+				in: 'path',
+				type: 'id',
+				required: true,
+				description: "The key in the message content: image_key (img_…) of an image, file_key (file_…) of a file",
+				placeholder: 'img_v2_041b28e3-5680-48c2-9af2-497ace79333g',
+			},
+			{
+				name: 'resourceType',
+				label: 'Resource Type',
+				apiName: 'type',
+				in: 'query',
+				type: 'choice',
+				required: true,
+				description: 'Image for image keys (also images inside rich-text messages); File for files, audio and video',
+				choices: [
+					{ name: 'Image', value: 'image' },
+					{ name: 'File', value: 'file', description: 'Files, audio and video' },
+				],
+			},
+		],
+		tokenKinds: ['tenant'],
+		scopes: ['im:message', 'im:message:readonly', 'im:message.history:readonly'],
+		rateLimits: [
+			{ requests: 50, perMs: 1000 },
+			{ requests: 1000, perMs: 60_000 },
+		],
+		fileNameFrom: 'fileKey',
+		docsUrl: 'https://open.feishu.cn/document/server-docs/im-v1/message/get-2',
+		errors: {
+			234001: { httpStatus: 400, msg: 'Invalid request param.', hint: 'Check the message ID, the file key and the resource type.' },
+			234002: { httpStatus: 401, msg: 'Unauthorized.', hint: 'Authentication failed. Check the Feishu API credential.' },
+			234003: {
+				httpStatus: 400,
+				msg: 'File not in msg.',
+				hint: 'The file key does not belong to this message. Take both from the same message content.',
+			},
+			234004: {
+				httpStatus: 400,
+				msg: 'App not in chat.',
+				hint: "Add the app's bot to the chat the message was sent in.",
+			},
+			234007: {
+				httpStatus: 400,
+				msg: 'App does not enable bot feature.',
+				hint: 'Enable the Bot feature of the app ("Features" → "Bot" in the Feishu developer console) and publish a new version.',
+			},
+			234037: {
+				httpStatus: 400,
+				msg: 'Downloaded file size exceeds limit.',
+				hint: 'Feishu serves message resources up to 100 MB through this API.',
+			},
+		},
+	},
+	{
+		resource: 'document',
+		resourceName: 'Document',
+		operation: 'downloadWhiteboards',
+		operationName: 'Download All Whiteboards',
+		action: 'Download all whiteboards of a document',
+		description: 'List the blocks of a docx document and download every whiteboard in it as a PNG, in document order',
+		method: 'GET',
+		path: '/open-apis/docx/v1/documents/{document_id}/blocks',
+		answers: 'json',
+		expand: 'documentWhiteboards',
+		parameters: [
+			{
+				name: 'documentId',
+				label: 'Document',
+				apiName: 'document_id',
+				in: 'path',
+				type: 'id',
+				required: true,
+				description:
+					'The docx document ID: the last part of its link, https://<tenant>.feishu.cn/docx/<ID>. A wiki link (…/wiki/<token>) works too when its page is a docx document.',
+				placeholder: 'doxcnAJ9VRRJqVMYZ1MyKnavXWe',
+				url: {
+					example: 'https://example.feishu.cn/docx/doxcnAJ9VRRJqVMYZ1MyKnavXWe',
+					patterns: [
+						{ regex: linkPattern('docx'), kind: 'direct' },
+						{ regex: linkPattern('wiki'), kind: 'wiki' },
+					],
+				},
+			},
+		],
+		tokenKinds: ['tenant', 'user'],
+		scopes: ['docx:document:readonly', 'docx:document', 'board:whiteboard:node:read'],
+		rateLimits: [{ requests: 5, perMs: 1000 }],
+		fileNameFrom: 'documentId',
+		docsUrl: 'https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/list',
+		errors: DOCX_ERRORS,
+	},
+
 ];
 
 export function findEndpoint(resource: string, operation: string): DownloadEndpoint | undefined {

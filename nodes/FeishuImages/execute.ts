@@ -4,71 +4,49 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { findEndpoint, type DownloadEndpoint } from './catalogue';
 import { openConnection } from './connection';
 import { DEFAULTS } from './fields';
-import { storeFile } from './file-output';
-import { buildItemRequest, type Connection } from './request-builder';
-import { credentialKeyOf, downloadFile, type TransportOptions } from './transport/request';
+import { downloadDocumentWhiteboards, resolveWikiDocument } from './operations/document-whiteboards';
+import { downloadToItem, mapConcurrent, readOutputOptions, type RunContext } from './operations/download';
+import { downloadAllTicketImages } from './operations/ticket-images';
+import { readItemParameters } from './request-builder';
+import { credentialKeyOf } from './transport/request';
 import { tokenGateFor } from './transport/token-gate';
 
-interface RunSettings {
-	endpoint: DownloadEndpoint;
-	transport: TransportOptions;
-	concurrency: number;
-}
-
-function readSettings(ctx: IExecuteFunctions): RunSettings {
+function readEndpoint(ctx: IExecuteFunctions): DownloadEndpoint {
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const endpoint = findEndpoint(resource, operation);
 	if (!endpoint) {
 		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
+	return endpoint;
+}
+
+function readRunOptions(ctx: IExecuteFunctions) {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const perSecond = Number(options.requestsPerSecond ?? 0);
 	return {
-		endpoint,
 		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULTS.concurrency))),
 		transport: {
 			retries: Math.max(0, Math.floor(Number(options.retries ?? DEFAULTS.retries))),
 			timeoutMs: Math.max(1, Number(options.timeout ?? DEFAULTS.timeoutMs)),
-			rateLimits: perSecond > 0 ? [{ requests: perSecond, perMs: 1000 }] : endpoint.rateLimits,
+			requestsPerSecond: perSecond > 0 ? perSecond : undefined,
 		},
 	};
 }
 
-async function downloadItem(
-	ctx: IExecuteFunctions,
-	settings: RunSettings,
-	connection: Connection,
-	itemIndex: number,
-): Promise<INodeExecutionData> {
-	const { endpoint } = settings;
-	const built = buildItemRequest(ctx, endpoint, itemIndex, connection);
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const binaryPropertyName = String(options.binaryPropertyName ?? DEFAULTS.binaryPropertyName).trim();
-	if (!binaryPropertyName) {
-		throw new NodeOperationError(ctx.getNode(), '"Put Output File in Field" is empty', { itemIndex });
+/** One input item → its output items (one file, or every file of a document or message). */
+async function processItem(run: RunContext, endpoint: DownloadEndpoint, itemIndex: number): Promise<INodeExecutionData[]> {
+	const { values, wikiTokens } = readItemParameters(run.ctx, endpoint, itemIndex);
+	const output = readOutputOptions(run.ctx, itemIndex);
+	if (endpoint.expand === 'documentWhiteboards') {
+		return await downloadDocumentWhiteboards(run, endpoint, values, wikiTokens, itemIndex, output);
 	}
-	const fileNameOverride = typeof options.fileName === 'string' && options.fileName.trim() ? options.fileName.trim() : undefined;
-	const { binary } = await downloadFile(ctx, built.request, settings.transport, async (answer) =>
-		await storeFile(ctx, answer, {
-			fallbackBaseName: built.fallbackBaseName,
-			fileNameOverride,
-			defaultMimeType: endpoint.defaultMimeType,
-		}),
-	);
-	return {
-		json: {
-			resource: endpoint.resource,
-			operation: endpoint.operation,
-			...built.ids,
-			fileName: binary.fileName ?? null,
-			mimeType: binary.mimeType,
-			fileExtension: binary.fileExtension ?? null,
-			fileSize: binary.bytes ?? null,
-		},
-		binary: { [binaryPropertyName]: binary },
-		pairedItem: { item: itemIndex },
-	};
+	for (const name of wikiTokens) values[name] = await resolveWikiDocument(run, String(values[name]), itemIndex);
+	const options = run.ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	if (endpoint.helpdeskAuth && options.allImages === true) {
+		return await downloadAllTicketImages(run, endpoint, values, itemIndex, output);
+	}
+	return [await downloadToItem(run, endpoint, values, itemIndex, output)];
 }
 
 /** The failing item under "Continue On Fail": what went wrong, with Feishu's code and log ID. */
@@ -90,40 +68,34 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 }
 
 /**
- * Walks the input items, a few at a time, and returns one output item per input item in
- * input order. Without "Continue On Fail" the first failure (in input order) stops the run
- * once the downloads already under way have finished.
+ * Walks the input items, a few at a time, and returns their output items in input order.
+ * Without "Continue On Fail" the first failure (in input order) stops the run once the
+ * downloads already under way have finished.
  */
 export async function executeDownloads(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	if (items.length === 0) return [[]];
-	const settings = readSettings(ctx);
+	const endpoint = readEndpoint(ctx);
 	const connection = await openConnection(ctx);
 	if (!connection.hasToken) tokenGateFor(credentialKeyOf(ctx)).markCold();
+	const run: RunContext = { ctx, connection, ...readRunOptions(ctx) };
 	const continueOnFail = ctx.continueOnFail();
-	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
-	const failures = new Map<number, NodeApiError | NodeOperationError>();
-	let next = 0;
 	let stopped = false;
+	const failures = new Map<number, NodeApiError | NodeOperationError>();
 
-	const worker = async () => {
-		while (!stopped && next < items.length) {
-			const itemIndex = next++;
-			try {
-				results[itemIndex] = await downloadItem(ctx, settings, connection, itemIndex);
-			} catch (caught) {
-				const error = asNodeError(ctx, caught, itemIndex);
-				if (continueOnFail) {
-					results[itemIndex] = errorItem(error, itemIndex);
-				} else {
-					failures.set(itemIndex, error);
-					stopped = true;
-				}
-			}
+	const results = await mapConcurrent(items, run.concurrency, async (_item, itemIndex) => {
+		if (stopped) return [];
+		try {
+			return await processItem(run, endpoint, itemIndex);
+		} catch (caught) {
+			const error = asNodeError(ctx, caught, itemIndex);
+			if (continueOnFail) return [errorItem(error, itemIndex)];
+			failures.set(itemIndex, error);
+			stopped = true;
+			return [];
 		}
-	};
-	await Promise.all(Array.from({ length: Math.min(settings.concurrency, items.length) }, worker));
+	});
 
 	if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
-	return [results.filter((item): item is INodeExecutionData => item !== undefined)];
+	return [results.flat()];
 }

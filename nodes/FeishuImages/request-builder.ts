@@ -4,14 +4,6 @@ import type { DownloadEndpoint, EndpointParameter } from './catalogue';
 import { inputError } from './transport/errors';
 import type { DownloadRequest } from './transport/request';
 
-/** One item's parameters, checked: what the request is built from and what the output echoes. */
-export interface ItemRequest {
-	request: DownloadRequest;
-	ids: Record<string, string | number>;
-	/** The value that names the file when Feishu sends no name. */
-	fallbackBaseName: string;
-}
-
 /**
  * Feishu IDs and tokens are short runs of letters, digits, "_", "-" (and, rarely, "." or "=").
  * Anything else — "/", "?", "#", "%", "@", "..", white space, control or non-ASCII characters —
@@ -66,16 +58,58 @@ export function validateIndex(
 	return value;
 }
 
-function readParameter(ctx: IExecuteFunctions, parameter: EndpointParameter, itemIndex: number): unknown {
-	if (parameter.type === 'index') {
-		const options = ctx.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
-		return options[parameter.name];
+function validateChoice(
+	ctx: IExecuteFunctions,
+	parameter: EndpointParameter,
+	raw: unknown,
+	itemIndex: number,
+): string {
+	const allowed = (parameter.choices ?? []).map((c) => c.value);
+	if (typeof raw !== 'string' || !allowed.includes(raw)) {
+		throw inputError(
+			ctx.getNode(),
+			`${parameter.label} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}, not ${JSON.stringify(raw)}`,
+			itemIndex,
+		);
 	}
-	const locator = ctx.getNodeParameter(parameter.name, itemIndex, '') as INodeParameterResourceLocator | string;
-	return typeof locator === 'object' && locator !== null ? locator.value : locator;
+	return raw;
 }
 
-/** What every request of one execution shares, read once from the credential. */
+interface ReadValue {
+	raw: unknown;
+	/** The value came from a wiki link: it is a wiki node token still to be resolved. */
+	viaWiki?: boolean;
+}
+
+/** The "By URL" mode: pull the ID out of a Feishu/Lark link, or say which link form is wanted. */
+function idFromUrl(ctx: IExecuteFunctions, parameter: EndpointParameter, url: unknown, itemIndex: number): ReadValue {
+	const text = typeof url === 'string' ? url : '';
+	for (const pattern of parameter.url?.patterns ?? []) {
+		const match = new RegExp(pattern.regex).exec(text);
+		if (match) return { raw: match[1], viaWiki: pattern.kind === 'wiki' };
+	}
+	const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+	throw inputError(
+		ctx.getNode(),
+		`${JSON.stringify(shown)} is not a link to a ${parameter.label.toLowerCase()}`,
+		itemIndex,
+		`Paste a Feishu or Lark link such as ${parameter.url?.example ?? ''}, or switch the field to "By ID".`,
+	);
+}
+
+function readParameter(ctx: IExecuteFunctions, parameter: EndpointParameter, itemIndex: number): ReadValue {
+	if (parameter.type === 'index') {
+		const options = ctx.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+		return { raw: options[parameter.name] };
+	}
+	if (parameter.type === 'choice') return { raw: ctx.getNodeParameter(parameter.name, itemIndex, '') };
+	const locator = ctx.getNodeParameter(parameter.name, itemIndex, '') as INodeParameterResourceLocator | string;
+	if (typeof locator !== 'object' || locator === null) return { raw: locator };
+	if (locator.mode === 'url') return idFromUrl(ctx, parameter, locator.value, itemIndex);
+	return { raw: locator.value };
+}
+
+/** What one connection needs from the credential, read once per execution. */
 export interface Connection {
 	baseUrl: string;
 	/** The credential had a saved tenant_access_token when the execution started. */
@@ -84,32 +118,48 @@ export interface Connection {
 	helpdeskAuthorization(itemIndex: number): string;
 }
 
-/** Item parameters → a validated request for the endpoint, with every ID encoded into its place. */
-export function buildItemRequest(
-	ctx: IExecuteFunctions,
+export type ParameterValues = Record<string, string | number>;
+
+export interface ItemParameters {
+	values: ParameterValues;
+	/** Parameters whose value is a wiki node token (from a wiki link), to resolve first. */
+	wikiTokens: string[];
+}
+
+/** An item's parameters for the endpoint, validated: bad input never leaves the node. */
+export function readItemParameters(ctx: IExecuteFunctions, endpoint: DownloadEndpoint, itemIndex: number): ItemParameters {
+	const values: ParameterValues = {};
+	const wikiTokens: string[] = [];
+	for (const parameter of endpoint.parameters) {
+		const { raw, viaWiki } = readParameter(ctx, parameter, itemIndex);
+		if (raw === undefined && !parameter.required) continue;
+		values[parameter.name] =
+			parameter.type === 'index'
+				? validateIndex(ctx, parameter, raw, itemIndex)
+				: parameter.type === 'choice'
+					? validateChoice(ctx, parameter, raw, itemIndex)
+					: validateId(ctx, parameter, raw, itemIndex);
+		if (viaWiki) wikiTokens.push(parameter.name);
+	}
+	return { values, wikiTokens };
+}
+
+/** Validated values → the request, with every ID URL-encoded into its place. */
+export function buildRequest(
 	endpoint: DownloadEndpoint,
+	values: ParameterValues,
 	itemIndex: number,
 	connection: Connection,
-): ItemRequest {
-	const ids: Record<string, string | number> = {};
+): DownloadRequest {
 	const qs: Record<string, string> = {};
 	let path = endpoint.path;
 	for (const parameter of endpoint.parameters) {
-		const raw = readParameter(ctx, parameter, itemIndex);
-		if (raw === undefined && !parameter.required) continue;
-		const value =
-			parameter.type === 'index'
-				? validateIndex(ctx, parameter, raw, itemIndex)
-				: validateId(ctx, parameter, raw, itemIndex);
-		ids[parameter.name] = value;
+		const value = values[parameter.name];
+		if (value === undefined) continue;
 		if (parameter.in === 'path') path = path.replace(`{${parameter.apiName}}`, encodeURIComponent(String(value)));
 		else qs[parameter.apiName] = String(value);
 	}
 	const headers: Record<string, string> = {};
 	if (endpoint.helpdeskAuth) headers['X-Lark-Helpdesk-Authorization'] = connection.helpdeskAuthorization(itemIndex);
-	return {
-		request: { endpoint, url: `${connection.baseUrl}${path}`, qs, headers, itemIndex },
-		ids,
-		fallbackBaseName: String(ids[endpoint.fileNameFrom]),
-	};
+	return { endpoint, url: `${connection.baseUrl}${path}`, qs, headers, itemIndex };
 }

@@ -1,6 +1,7 @@
 /**
  * Error tables transcribed from the Feishu Open Platform pages in
- * shared/feishu-api/ (column order there: HTTP状态码, 错误码, 描述).
+ * shared/feishu-api/ (column order there: HTTP状态码, 错误码, 描述), plus
+ * tables for the endpoints added later (see below).
  * `msg` is the 描述 column verbatim, trailing full stops included, because a
  * client may show it to users and tests compare it.
  */
@@ -59,6 +60,66 @@ export const BAIKE_ERRORS = table([
 ]);
 
 /**
+ * Codes of the endpoints added after the four pages (not in shared/feishu-api;
+ * codes from Feishu's docx, wiki, im and lingo references, msg wording the
+ * emulator's own where the reference's is not at hand).
+ */
+
+/** docx-v1 document-block list ("获取文档所有块"). */
+export const DOCX_ERRORS = table([
+	[400, 1770001, 'invalid param'],
+	[400, 1770002, 'not found'],
+	[403, 1770032, 'forbidden'],
+	[500, 1771001, 'server internal error'],
+]);
+
+/** wiki-v2 spaces/get_node. */
+export const WIKI_ERRORS = table([
+	[400, 131002, 'param err'],
+	[400, 131005, 'not found'],
+	[400, 131006, 'permission denied'],
+]);
+
+/**
+ * im-v1 message resources. Kept to two codes: 234001 for a bad parameter
+ * (missing or unknown `type`, broken id encoding), 234003 for a file_key that
+ * is not in the message, including a message the emulator does not know.
+ */
+export const MESSAGE_RESOURCE_ERRORS = table([
+	[400, 234001, 'Invalid request param.'],
+	[400, 234003, 'file not in message'],
+]);
+
+/** lingo-v1 file download: the same codes as baike's. */
+export const LINGO_ERRORS = table([
+	[400, 1540001, 'invalid param'],
+	[500, 1540002, 'network anomaly, please try again'],
+]);
+
+/** A Feishu OAuth v2 error: answered as `{code, error, error_description}`, not `{code, msg}`. */
+export interface OAuthError extends FeishuError {
+	/** RFC 6749 error name sent in `error`; `msg` is the default error_description. */
+	readonly error: string;
+}
+
+/**
+ * authen-v2 oauth/token (user_access_token). 20002 / 20003 as Feishu answers
+ * them; 20001 (missing parameter, unsupported grant_type) and 20050 (server
+ * error) are the emulator's choice of Feishu's codes for those cases.
+ */
+export const OAUTH_ERRORS: Readonly<Record<number, OAuthError>> = (() => {
+	const rows: ReadonlyArray<readonly [number, number, string, string]> = [
+		[400, 20001, 'invalid_request', 'The request is missing a required parameter or has an invalid one.'],
+		[401, 20002, 'invalid_client', 'Client authentication failed: client_id or client_secret is invalid.'],
+		[400, 20003, 'invalid_grant', 'The authorization code or refresh token is invalid, expired or already used.'],
+		[500, 20050, 'server_error', 'Internal server error, please retry.'],
+	];
+	const out: Record<number, OAuthError> = {};
+	for (const [httpStatus, code, error, msg] of rows) out[code] = Object.freeze({ httpStatus, code, error, msg });
+	return Object.freeze(out);
+})();
+
+/**
  * Gateway-level codes shared by every endpoint. Not on the four pages; the
  * wording is the platform's. 99991400 comes back as 429 or 400 depending on
  * the gateway; 429 is the default here and the rateLimit fault can pick 400.
@@ -66,6 +127,7 @@ export const BAIKE_ERRORS = table([
 export const PLATFORM_ERRORS = table([
 	[400, 99991661, 'Missing access token for authorization. Please make a request with token attached.'],
 	[400, 99991663, 'Invalid access token for authorization. Please make a request with token attached.'],
+	[400, 99991677, 'user access token expired'],
 	[429, 99991400, 'request trigger frequency limit'],
 ]);
 
@@ -78,6 +140,8 @@ export const AUTH_ERRORS = table([
 export const ERROR_CODES = {
 	missingToken: 99991661,
 	invalidToken: 99991663,
+	/** A user_access_token past its expiry (an unknown one is 99991663). */
+	expiredUserToken: 99991677,
 	rateLimited: 99991400,
 } as const;
 
@@ -88,6 +152,11 @@ const ALL_TABLES: ReadonlyArray<Readonly<Record<number, FeishuError>>> = [
 	BAIKE_ERRORS,
 	PLATFORM_ERRORS,
 	AUTH_ERRORS,
+	DOCX_ERRORS,
+	WIKI_ERRORS,
+	MESSAGE_RESOURCE_ERRORS,
+	LINGO_ERRORS,
+	OAUTH_ERRORS,
 ];
 
 /** Looks a code up in every table; undefined when no page documents it. */

@@ -1,5 +1,6 @@
 /** Fault scheduling and rate limiting for the emulator; no I/O here. */
 import { mulberry32 } from './images';
+import { isDownloadEndpoint } from './types';
 import type { EndpointName, Fault, FaultOptions } from './types';
 
 interface QueuedFault {
@@ -19,8 +20,9 @@ export interface FaultTarget {
 /**
  * Injected faults, consumed in injection order: a request takes the first
  * queued fault that matches it. A fault without an endpoint matches only
- * downloads, because every download is preceded by a token request that
- * would otherwise swallow a fault meant for the download.
+ * file downloads, because every download is preceded by a token request
+ * (and may be by JSON look-ups: wiki node, document blocks) that would
+ * otherwise swallow a fault meant for the download.
  */
 export class FaultQueue {
 	private queue: QueuedFault[] = [];
@@ -34,7 +36,7 @@ export class FaultQueue {
 	take(target: FaultTarget): Fault | undefined {
 		const index = this.queue.findIndex(
 			(q) =>
-				(q.endpoint === undefined ? target.endpoint !== 'token' : q.endpoint === target.endpoint) &&
+				(q.endpoint === undefined ? isDownloadEndpoint(target.endpoint) : q.endpoint === target.endpoint) &&
 				(q.id === undefined || target.ids.includes(q.id)),
 		);
 		const hit = this.queue[index];
@@ -55,8 +57,8 @@ export class FaultQueue {
 }
 
 /**
- * Seeded random faults for soak tests. Two draws per download request (hit?
- * which?), so the same request sequence always gets the same faults.
+ * Seeded random faults for soak tests. Two draws per file download request
+ * (hit? which?), so the same request sequence always gets the same faults.
  */
 export class RandomFaults {
 	private readonly rand: () => number;

@@ -3,15 +3,20 @@ export { FeishuEmulator, startEmulator } from './server';
 export {
 	AUTH_ERRORS,
 	BAIKE_ERRORS,
+	DOCX_ERRORS,
 	ERROR_CODES,
 	errorFor,
 	findError,
 	HELPDESK_ERRORS,
+	LINGO_ERRORS,
 	MESSAGE_IMAGE_ERRORS,
+	MESSAGE_RESOURCE_ERRORS,
+	OAUTH_ERRORS,
 	PLATFORM_ERRORS,
 	WHITEBOARD_ERRORS,
+	WIKI_ERRORS,
 } from './errors';
-export type { FeishuError } from './errors';
+export type { FeishuError, OAuthError } from './errors';
 export {
 	crc32,
 	makeGif,
@@ -23,9 +28,14 @@ export {
 	sha256OfPattern,
 	sniffImageMime,
 } from './images';
-export { ENDPOINTS } from './types';
+export { DOWNLOAD_ENDPOINTS, ENDPOINTS, isDownloadEndpoint } from './types';
 export type {
+	AuthorizationCodeOptions,
 	DispositionStyle,
+	DocumentBlock,
+	DocumentBlockInput,
+	DocumentBlockSpec,
+	DocumentOptions,
 	DownloadEndpoint,
 	EmulatorCounters,
 	EmulatorOptions,
@@ -34,9 +44,15 @@ export type {
 	FaultOptions,
 	FileFixtureOptions,
 	MessageImageOptions,
+	MessageResourceOptions,
+	MessageResourcePatternOptions,
+	MessageResourceType,
 	PatternFile,
 	PatternFileOptions,
 	RequestLogEntry,
 	TicketImageOptions,
 	TicketMessageOptions,
+	WikiNode,
+	WikiNodeOptions,
+	WikiObjType,
 } from './types';

@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { errorFor, ERROR_CODES } from './errors';
+import { errorFor, ERROR_CODES, OAUTH_ERRORS } from './errors';
 import type { DispositionStyle, Fault } from './types';
 import { bodyLength, ChunkCursor, contentDisposition, newLogId, writeBytes } from './wire';
 import type { Body } from './wire';
@@ -63,6 +63,17 @@ export class Reply {
 	error(code: number, status?: number, msg?: string, extra?: Record<string, string>): Promise<void> {
 		const row = errorFor(code);
 		return this.json(status ?? row.httpStatus, { code, msg: msg ?? row.msg, error: { log_id: this.logId } }, extra);
+	}
+
+	/**
+	 * OAuth v2 error body `{code, error, error_description}` for a code in
+	 * OAUTH_ERRORS; any other code falls back to error().
+	 */
+	oauthError(code: number, status?: number, description?: string, extra?: Record<string, string>): Promise<void> {
+		const row = OAUTH_ERRORS[code];
+		if (!row) return this.error(code, status, description, extra);
+		const body = { code, error: row.error, error_description: description ?? row.msg };
+		return this.json(status ?? row.httpStatus, body, extra);
 	}
 
 	/** 99991400 with the gateway's x-ogw-ratelimit-* headers. */

@@ -3,8 +3,11 @@
  * random port, no dependencies. It answers the token endpoint and the four
  * image downloads with the status codes, error codes, messages and headers
  * of the Feishu pages in shared/feishu-api/, and lets a test inject the
- * failures a real network and gateway produce.
+ * failures a real network and gateway produce. It also answers the docx
+ * block list, wiki get_node, message resources, lingo file downloads and
+ * the OAuth v2 (user_access_token) token endpoint.
  */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -16,10 +19,14 @@ import { Reply } from './reply';
 import type { FileFixture } from './reply';
 import { matchRoute, routeIds } from './routes';
 import type { Route } from './routes';
-import { TokenStore } from './tokens';
+import { OAuthGrants, TokenStore } from './tokens';
 import type { TokenKind } from './tokens';
-import { ENDPOINTS } from './types';
+import { ENDPOINTS, isDownloadEndpoint } from './types';
 import type {
+	AuthorizationCodeOptions,
+	DocumentBlock,
+	DocumentBlockInput,
+	DocumentOptions,
 	EmulatorCounters,
 	EmulatorOptions,
 	EndpointName,
@@ -27,10 +34,16 @@ import type {
 	FaultOptions,
 	FileFixtureOptions,
 	MessageImageOptions,
+	MessageResourceOptions,
+	MessageResourcePatternOptions,
+	MessageResourceType,
 	PatternFile,
 	PatternFileOptions,
 	RequestLogEntry,
 	TicketMessageOptions,
+	WikiNode,
+	WikiNodeOptions,
+	WikiObjType,
 } from './types';
 import { assertHeaderSafeName } from './wire';
 
@@ -41,26 +54,45 @@ const JSON_ON_200_DEFAULT: Record<EndpointName, number> = {
 	messageImage: 234005,
 	ticketImage: 154004,
 	baikeFile: 1540001,
+	documentBlocks: 1770002,
+	wikiNode: 131005,
+	messageResource: 234003,
+	lingoFile: 1540001,
+	oauthToken: 20003,
 };
-/** x-ogw-ratelimit-limit of rateLimit faults: per-second limits from the pages (whiteboard 10, baike 50), else 50. */
+/**
+ * x-ogw-ratelimit-limit of rateLimit faults: per-second limits from the pages
+ * (whiteboard 10, baike 50, OAuth token 50), else 50.
+ */
 const DOCUMENTED_LIMIT: Record<EndpointName, number> = {
 	token: 50,
 	whiteboard: 10,
 	messageImage: 50,
 	ticketImage: 50,
 	baikeFile: 50,
+	documentBlocks: 50,
+	wikiNode: 50,
+	messageResource: 50,
+	lingoFile: 50,
+	oauthToken: 50,
 };
+/** docx block list: page_size default and maximum. */
+const MAX_BLOCK_PAGE = 500;
+const WIKI_OBJ_TYPES: ReadonlySet<string> = new Set<WikiObjType>(['doc', 'docx', 'sheet', 'mindnote', 'bitable', 'file', 'slides']);
 /** Feishu image keys look like img_v2_…; an unknown key of that shape is "deleted", any other is malformed. */
 const IMAGE_KEY_SHAPE = /^img_[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_BODY = 64 * 1024;
 
 type MessageImage = FileFixture & { uploadedByApp: boolean; deleted: boolean };
 type TicketMessage = { type: 'img' | 'post'; images: Array<FileFixture & { deleted: boolean }> };
+type StoredDocument = { blocks: DocumentBlock[]; pageSize: number; forbidden: boolean };
+type StoredWikiNode = { node: WikiNode; forbidden: boolean };
+type MessageResource = FileFixture & { type: MessageResourceType };
 
 function zeroCounters(): EmulatorCounters {
 	const downloads = {} as Record<EndpointName, number>;
 	for (const e of ENDPOINTS) downloads[e] = 0;
-	return { tokenRequests: 0, downloads, status429: 0, byStatus: {}, faultsApplied: 0 };
+	return { tokenRequests: 0, oauthTokenRequests: 0, downloads, status429: 0, byStatus: {}, faultsApplied: 0 };
 }
 
 export class FeishuEmulator {
@@ -72,8 +104,16 @@ export class FeishuEmulator {
 	tokenTtlSeconds: number;
 	/** HTTP status of 99991663 answers (Feishu: 400; some gateways: 200). */
 	invalidTokenStatus: number;
-	/** Delay before every download answer. */
+	/** Delay before every answer except the two token endpoints'. */
 	latencyMs: number;
+	/** client_id the OAuth token endpoint accepts (default appId). */
+	oauthClientId: string;
+	/** client_secret the OAuth token endpoint accepts (default appSecret). */
+	oauthClientSecret: string;
+	/** Lifetime of user_access_tokens the OAuth endpoint issues from now on (default 7200). */
+	userTokenTtlSeconds: number;
+	/** Lifetime of refresh tokens the OAuth endpoint issues from now on (default 604800). */
+	refreshTokenTtlSeconds: number;
 	counters: EmulatorCounters = zeroCounters();
 	requestLog: RequestLogEntry[] = [];
 
@@ -85,6 +125,11 @@ export class FeishuEmulator {
 	private readonly messageImages = new Map<string, MessageImage>();
 	private readonly ticketMessages = new Map<string, TicketMessage>();
 	private readonly baikeFiles = new Map<string, FileFixture>();
+	private readonly lingoFiles = new Map<string, FileFixture>();
+	private readonly documents = new Map<string, StoredDocument>();
+	private readonly wikiNodes = new Map<string, StoredWikiNode>();
+	private readonly messageResources = new Map<string, MessageResource>();
+	private readonly grants = new OAuthGrants();
 	private readonly faults = new FaultQueue();
 	private randomFaults: RandomFaults | undefined;
 	private readonly limiters = new Map<EndpointName, SlidingWindowLimiter>();
@@ -100,6 +145,10 @@ export class FeishuEmulator {
 		this.tokenTtlSeconds = opts.tokenTtlSeconds ?? 7200;
 		this.invalidTokenStatus = opts.invalidTokenStatus ?? 400;
 		this.latencyMs = opts.latencyMs ?? 0;
+		this.oauthClientId = opts.oauthClientId ?? this.appId;
+		this.oauthClientSecret = opts.oauthClientSecret ?? this.appSecret;
+		this.userTokenTtlSeconds = opts.userTokenTtlSeconds ?? 7200;
+		this.refreshTokenTtlSeconds = opts.refreshTokenTtlSeconds ?? 604800;
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((err: unknown) => crash(res, err));
 		});
@@ -172,22 +221,92 @@ export class FeishuEmulator {
 	addBaikeFile(token: string, opts: PatternFileOptions): PatternFile;
 	addBaikeFile(token: string, opts?: FileFixtureOptions): Buffer;
 	addBaikeFile(token: string, opts: FileFixtureOptions | PatternFileOptions = {}): Buffer | PatternFile {
-		if (!('size' in opts)) {
-			const fixture = this.fixture(opts);
-			this.baikeFiles.set(token, fixture);
-			return bytesOf(fixture);
+		const [fixture, result] = this.fileOrPattern(opts, 'addBaikeFile');
+		this.baikeFiles.set(token, fixture);
+		return result;
+	}
+
+	/** Same fixture kinds as addBaikeFile (including streamed pattern files). */
+	addLingoFile(token: string, opts: PatternFileOptions): PatternFile;
+	addLingoFile(token: string, opts?: FileFixtureOptions): Buffer;
+	addLingoFile(token: string, opts: FileFixtureOptions | PatternFileOptions = {}): Buffer | PatternFile {
+		const [fixture, result] = this.fileOrPattern(opts, 'addLingoFile');
+		this.lingoFiles.set(token, fixture);
+		return result;
+	}
+
+	/**
+	 * A resource (image or file) of a chat message. `type` is what it is stored
+	 * as (default 'image'); a request must name type=image or type=file, but
+	 * is served whichever it names. With `size`, a streamed pattern file.
+	 */
+	addMessageResource(messageId: string, fileKey: string, opts: MessageResourcePatternOptions): PatternFile;
+	addMessageResource(messageId: string, fileKey: string, opts?: MessageResourceOptions): Buffer;
+	addMessageResource(
+		messageId: string,
+		fileKey: string,
+		opts: MessageResourceOptions | MessageResourcePatternOptions = {},
+	): Buffer | PatternFile {
+		const [fixture, result] = this.fileOrPattern(opts, 'addMessageResource');
+		this.messageResources.set(resourceKey(messageId, fileKey), { ...fixture, type: opts.type ?? 'image' });
+		return result;
+	}
+
+	/**
+	 * A docx document for the block list. The page block (block_type 1,
+	 * block_id = documentId) comes first and is added here; `blocks` follow in
+	 * order: 'text' is a text block (type 2), { whiteboard: token } a board
+	 * block (type 43, board.token), anything else is served as given with
+	 * block_id (default: derived from the document id and position) and
+	 * parent_id (default: the page) filled in. Returns the blocks as served.
+	 */
+	addDocument(documentId: string, blocks: DocumentBlockInput[], opts: DocumentOptions = {}): DocumentBlock[] {
+		const pageSize = opts.pageSize ?? MAX_BLOCK_PAGE;
+		if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`addDocument: bad pageSize ${pageSize}`);
+		const list: DocumentBlock[] = [
+			{
+				block_id: documentId,
+				parent_id: '',
+				block_type: 1,
+				page: { elements: [{ text_run: { content: opts.title ?? 'Untitled', text_element_style: {} } }], style: {} },
+			},
+		];
+		for (const [i, input] of blocks.entries()) list.push(documentBlock(documentId, i + 1, input));
+		const ids = new Set<string>();
+		for (const block of list) {
+			if (ids.has(block.block_id)) throw new RangeError(`addDocument: duplicate block_id ${block.block_id}`);
+			ids.add(block.block_id);
 		}
-		const { size } = opts;
-		const seed = opts.seed ?? this.nextSeed++;
-		if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`addBaikeFile: bad size ${size}`);
-		if (opts.fileName !== undefined) assertHeaderSafeName(opts.fileName);
-		this.baikeFiles.set(token, {
-			body: { kind: 'pattern', size, seed },
-			contentType: opts.contentType === undefined ? 'application/octet-stream' : opts.contentType,
-			fileName: opts.fileName,
-			dispositionStyle: opts.dispositionStyle ?? 'raw',
-		});
-		return { size, seed, sha256: () => sha256OfPattern(size, seed) };
+		for (const block of list) {
+			const children = list.filter((b) => b.parent_id === block.block_id).map((b) => b.block_id);
+			if (children.length > 0 || block.block_type === 1) block.children = children;
+		}
+		this.documents.set(documentId, { blocks: list, pageSize, forbidden: opts.forbidden ?? false });
+		return structuredClone(list);
+	}
+
+	/** A wiki node for get_node; looked up by wiki token (obj_type=wiki) or by its objToken and objType. */
+	addWikiNode(wikiToken: string, opts: WikiNodeOptions): WikiNode {
+		const spaceId = opts.spaceId ?? '7000000000000000001';
+		const node: WikiNode = {
+			space_id: spaceId,
+			node_token: wikiToken,
+			obj_token: opts.objToken,
+			obj_type: opts.objType ?? 'docx',
+			parent_node_token: '',
+			node_type: 'origin',
+			origin_node_token: wikiToken,
+			origin_space_id: spaceId,
+			has_child: false,
+			title: opts.title ?? '',
+			obj_create_time: '1700000000',
+			obj_edit_time: '1700000000',
+			node_create_time: '1700000000',
+			creator: 'ou_emulator_creator',
+			owner: 'ou_emulator_creator',
+		};
+		this.wikiNodes.set(wikiToken, { node, forbidden: opts.forbidden ?? false });
+		return { ...node };
 	}
 
 	// ---- tokens --------------------------------------------------------------
@@ -197,26 +316,59 @@ export class FeishuEmulator {
 		return this.tokens.issued;
 	}
 
-	/** A user_access_token, accepted where the page allows one (whiteboard, baike). */
+	/** user_access_tokens the OAuth endpoint issued, in issue order (addUserToken's not included). */
+	get issuedUserTokens(): string[] {
+		return this.tokens.issuedUser;
+	}
+
+	/** Refresh tokens the OAuth endpoint issued, in issue order (used ones included). */
+	get issuedRefreshTokens(): string[] {
+		return this.grants.issuedRefresh;
+	}
+
+	/**
+	 * A user_access_token, accepted where the page allows one (whiteboard,
+	 * baike, lingo, document blocks, wiki node, message resources). Once
+	 * expired it answers 99991677.
+	 */
 	addUserToken(token: string, ttlSeconds = Infinity): void {
 		this.tokens.addUser(token, ttlSeconds);
 	}
 
-	/** Every token known so far, tenant and user, answers 99991663 from now on. */
+	/** An authorization code the OAuth endpoint exchanges once for a token pair. */
+	addAuthorizationCode(code: string, opts: AuthorizationCodeOptions = {}): void {
+		this.grants.addCode(code, opts.scope ?? 'offline_access', opts.redirectUri, opts.ttlSeconds ?? 300);
+	}
+
+	/**
+	 * Every access token known so far expires: tenant tokens answer 99991663
+	 * from now on, user tokens (added or issued) 99991677. Refresh tokens stay
+	 * valid (see expireRefreshTokens).
+	 */
 	expireAllTokens(): void {
 		this.tokens.expireAll();
 	}
 
+	/** Every refresh token issued so far answers 20003 from now on. */
+	expireRefreshTokens(): void {
+		this.grants.expireAllRefresh();
+	}
+
+	/** Forgets an access token (it answers 99991663) or revokes a refresh token (20003). */
 	invalidateToken(token: string): void {
 		this.tokens.invalidate(token);
+		this.grants.useRefresh(token);
 	}
 
 	// ---- faults and limits ---------------------------------------------------
 
 	/**
 	 * Applies `fault` to the next `times` (default 1) matching requests, in
-	 * injection order. Without `endpoint` it matches any download but never a
-	 * token request (the token request before a download would eat it).
+	 * injection order. Without `endpoint` it matches any file download but
+	 * never a token request (the token request before a download would eat
+	 * it) nor a JSON endpoint (documentBlocks, wikiNode). On oauthToken, an
+	 * `error` or `jsonOn200` with an OAUTH_ERRORS code answers in the OAuth
+	 * shape `{code, error, error_description}`.
 	 */
 	injectFault(fault: Fault, opts: FaultOptions = {}): void {
 		this.faults.add(fault, opts);
@@ -228,8 +380,8 @@ export class FeishuEmulator {
 	}
 
 	/**
-	 * Soak tests: each download request (never a token request) that no
-	 * injected fault claimed gets, with probability `ratio`, one of `faults`,
+	 * Soak tests: each file download request (never a token or JSON endpoint
+	 * request) that no injected fault claimed gets, with probability `ratio`, one of `faults`,
 	 * drawn from a PRNG seeded with `seed`. A ratio of 0 switches it off.
 	 */
 	failRandomly(ratio: number, faults: Fault[], seed: number): void {
@@ -279,6 +431,7 @@ export class FeishuEmulator {
 
 		this.counters.downloads[route.endpoint] += 1;
 		if (route.endpoint === 'token') this.counters.tokenRequests += 1;
+		else if (route.endpoint === 'oauthToken') this.counters.oauthTokenRequests += 1;
 		else await this.sleep(this.latencyMs);
 
 		// The gateway throttles before it looks at tokens or ids.
@@ -304,12 +457,22 @@ export class FeishuEmulator {
 				return this.handleTicketImage(req, reply, route.query);
 			case 'baikeFile':
 				return this.handleBaike(req, reply, route.id);
+			case 'lingoFile':
+				return this.handleLingo(req, reply, route.id);
+			case 'documentBlocks':
+				return this.handleDocumentBlocks(req, reply, route.id, route.query);
+			case 'wikiNode':
+				return this.handleWikiNode(req, reply, route.query);
+			case 'messageResource':
+				return this.handleMessageResource(req, reply, route.messageId, route.fileKey, route.query);
+			case 'oauthToken':
+				return this.handleOAuthToken(req, reply);
 		}
 	}
 
 	private takeFault(route: Route): Fault | undefined {
 		const injected = this.faults.take({ endpoint: route.endpoint, ids: routeIds(route) });
-		if (injected || route.endpoint === 'token') return injected;
+		if (injected || !isDownloadEndpoint(route.endpoint)) return injected;
 		return this.randomFaults?.draw();
 	}
 
@@ -325,7 +488,8 @@ export class FeishuEmulator {
 				reply.bodyFault = fault;
 				return false;
 			case 'error':
-				await reply.error(fault.code, fault.status, fault.msg, fault.headers);
+				if (endpoint === 'oauthToken') await reply.oauthError(fault.code, fault.status, fault.msg, fault.headers);
+				else await reply.error(fault.code, fault.status, fault.msg, fault.headers);
 				return true;
 			case 'rateLimit': {
 				const limit = fault.limit ?? this.limiters.get(endpoint)?.limit ?? DOCUMENTED_LIMIT[endpoint];
@@ -336,7 +500,8 @@ export class FeishuEmulator {
 				await reply.raw(fault.status, fault.body, fault.contentType);
 				return true;
 			case 'jsonOn200':
-				await reply.error(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
+				if (endpoint === 'oauthToken') await reply.oauthError(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
+				else await reply.error(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
 				return true;
 			case 'tokenInvalid':
 				await reply.error(ERROR_CODES.invalidToken, this.invalidTokenStatus);
@@ -361,9 +526,16 @@ export class FeishuEmulator {
 			await reply.error(ERROR_CODES.missingToken);
 			return undefined;
 		}
-		const kind = this.tokens.check(token);
-		if (!kind) await reply.error(ERROR_CODES.invalidToken, this.invalidTokenStatus);
-		return kind;
+		const state = this.tokens.lookup(token);
+		if (!state || (state.expired && state.kind === 'tenant')) {
+			await reply.error(ERROR_CODES.invalidToken, this.invalidTokenStatus);
+			return undefined;
+		}
+		if (state.expired) {
+			await reply.error(ERROR_CODES.expiredUserToken);
+			return undefined;
+		}
+		return state.kind;
 	}
 
 	private async handleWhiteboard(req: IncomingMessage, reply: Reply, id: string | undefined): Promise<void> {
@@ -413,7 +585,173 @@ export class FeishuEmulator {
 		return fixture ? reply.file(fixture) : reply.error(1540001);
 	}
 
+	private async handleLingo(req: IncomingMessage, reply: Reply, fileToken: string | undefined): Promise<void> {
+		if (!(await this.authorize(req, reply))) return;
+		const fixture = fileToken === undefined ? undefined : this.lingoFiles.get(fileToken);
+		return fixture ? reply.file(fixture) : reply.error(1540001);
+	}
+
+	/**
+	 * docx block list. page_size: 1..500, default 500; the fixture's pageSize
+	 * caps it. page_token: opaque (base64url of document id and offset), only
+	 * as handed out; the last page has has_more false and no page_token.
+	 * document_revision_id: -1 (latest, the default) or a positive integer;
+	 * the current blocks are served either way.
+	 */
+	private async handleDocumentBlocks(
+		req: IncomingMessage,
+		reply: Reply,
+		documentId: string | undefined,
+		query: URLSearchParams,
+	): Promise<void> {
+		if (!(await this.authorize(req, reply))) return;
+		if (documentId === undefined) return reply.error(1770001);
+		const pageSizeParam = query.get('page_size');
+		let requested = MAX_BLOCK_PAGE;
+		if (pageSizeParam !== null && pageSizeParam !== '') {
+			if (!/^\d+$/.test(pageSizeParam)) return reply.error(1770001);
+			requested = Number(pageSizeParam);
+			if (requested < 1 || requested > MAX_BLOCK_PAGE) return reply.error(1770001);
+		}
+		const revision = query.get('document_revision_id');
+		if (revision !== null && revision !== '' && !/^(-1|[1-9]\d*)$/.test(revision)) return reply.error(1770001);
+		const doc = this.documents.get(documentId);
+		if (!doc) return reply.error(1770002);
+		if (doc.forbidden) return reply.error(1770032);
+		let offset = 0;
+		const pageToken = query.get('page_token');
+		if (pageToken !== null && pageToken !== '') {
+			const decoded = decodePageToken(pageToken, documentId);
+			if (decoded === undefined || decoded <= 0 || decoded >= doc.blocks.length) return reply.error(1770001);
+			offset = decoded;
+		}
+		const end = Math.min(doc.blocks.length, offset + Math.min(requested, doc.pageSize));
+		const hasMore = end < doc.blocks.length;
+		const data: Record<string, unknown> = { items: structuredClone(doc.blocks.slice(offset, end)) };
+		if (hasMore) data['page_token'] = encodePageToken(documentId, end);
+		data['has_more'] = hasMore;
+		return reply.json(200, { code: 0, msg: 'success', data });
+	}
+
+	/** wiki get_node: obj_type wiki (default) looks the token up as a wiki token, others as a document token. */
+	private async handleWikiNode(req: IncomingMessage, reply: Reply, query: URLSearchParams): Promise<void> {
+		if (!(await this.authorize(req, reply))) return;
+		const token = query.get('token');
+		const objType = query.get('obj_type') || 'wiki';
+		if (!token || (objType !== 'wiki' && !WIKI_OBJ_TYPES.has(objType))) return reply.error(131002);
+		const stored =
+			objType === 'wiki'
+				? this.wikiNodes.get(token)
+				: [...this.wikiNodes.values()].find((w) => w.node.obj_token === token && w.node.obj_type === objType);
+		if (!stored) return reply.error(131005);
+		if (stored.forbidden) return reply.error(131006);
+		return reply.json(200, { code: 0, msg: 'success', data: { node: { ...stored.node } } });
+	}
+
+	/** 234001: missing or unknown `type`, broken id encoding; 234003: no such file_key in that message (or no such message). */
+	private async handleMessageResource(
+		req: IncomingMessage,
+		reply: Reply,
+		messageId: string | undefined,
+		fileKey: string | undefined,
+		query: URLSearchParams,
+	): Promise<void> {
+		if (!(await this.authorize(req, reply))) return;
+		const type = query.get('type');
+		if (messageId === undefined || fileKey === undefined || (type !== 'image' && type !== 'file')) {
+			return reply.error(234001);
+		}
+		const fixture = this.messageResources.get(resourceKey(messageId, fileKey));
+		// A type that does not match the stored one is served anyway, as Feishu does.
+		return fixture ? reply.file(fixture) : reply.error(234003);
+	}
+
+	/**
+	 * OAuth v2 token endpoint. Body JSON or form-encoded; client credentials in
+	 * the body or as HTTP Basic. 20001: no or unsupported grant_type, missing
+	 * code / refresh_token; 20002: wrong client; 20003: unknown, expired or
+	 * used code or refresh token, or a redirect_uri other than the code's.
+	 * Codes are single-use; a refresh token is rotated by each use.
+	 */
+	private async handleOAuthToken(req: IncomingMessage, reply: Reply): Promise<void> {
+		const params = parseParams(await readBody(req, MAX_TOKEN_BODY), req.headers['content-type']);
+		const grantType = params?.get('grant_type');
+		if (!params || !grantType) return reply.oauthError(20001, undefined, 'grant_type is required.');
+		if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
+			return reply.oauthError(20001, undefined, `Unsupported grant_type: ${grantType}.`);
+		}
+		if (!this.oauthClientOk(req.headers.authorization, params)) return reply.oauthError(20002);
+		let scope: string;
+		if (grantType === 'authorization_code') {
+			const code = params.get('code');
+			if (!code) return reply.oauthError(20001, undefined, 'code is required.');
+			const record = this.grants.peekCode(code);
+			if (!record) return reply.oauthError(20003, undefined, 'The authorization code is invalid, expired or already used.');
+			if (record.redirectUri !== undefined && params.get('redirect_uri') !== record.redirectUri) {
+				return reply.oauthError(20003, undefined, 'redirect_uri does not match the authorization request.');
+			}
+			this.grants.useCode(code);
+			scope = record.scope;
+		} else {
+			const refreshToken = params.get('refresh_token');
+			if (!refreshToken) return reply.oauthError(20001, undefined, 'refresh_token is required.');
+			const record = this.grants.peekRefresh(refreshToken);
+			if (!record) return reply.oauthError(20003, undefined, 'The refresh token is invalid, expired or already used.');
+			this.grants.useRefresh(refreshToken);
+			scope = record.scope;
+		}
+		return reply.json(200, {
+			code: 0,
+			access_token: this.tokens.issueUser(this.userTokenTtlSeconds),
+			expires_in: this.userTokenTtlSeconds,
+			refresh_token: this.grants.issueRefresh(scope, this.refreshTokenTtlSeconds),
+			refresh_token_expires_in: this.refreshTokenTtlSeconds,
+			scope,
+			token_type: 'Bearer',
+		});
+	}
+
+	/** HTTP Basic (raw or form-encoded id:secret, as RFC 6749 asks) when sent, else client_id / client_secret in the body. */
+	private oauthClientOk(authorization: string | undefined, params: Map<string, string>): boolean {
+		const basic = authorization === undefined ? undefined : /^Basic\s+(\S+)$/i.exec(authorization.trim())?.[1];
+		if (basic === undefined) {
+			return params.get('client_id') === this.oauthClientId && params.get('client_secret') === this.oauthClientSecret;
+		}
+		const decoded = Buffer.from(basic, 'base64').toString('utf8');
+		const colon = decoded.indexOf(':');
+		if (colon < 0) return false;
+		const pairs = [[decoded.slice(0, colon), decoded.slice(colon + 1)]];
+		const id = formDecode(decoded.slice(0, colon));
+		const secret = formDecode(decoded.slice(colon + 1));
+		if (id !== undefined && secret !== undefined) pairs.push([id, secret]);
+		const match = pairs.find(([i, s]) => i === this.oauthClientId && s === this.oauthClientSecret);
+		const bodyId = params.get('client_id');
+		return match !== undefined && (bodyId === undefined || bodyId === this.oauthClientId);
+	}
+
 	// ---- helpers -------------------------------------------------------------
+
+	/** A buffer fixture, or with `size` a streamed pattern file (default Content-Type application/octet-stream). */
+	private fileOrPattern(
+		opts: FileFixtureOptions | PatternFileOptions,
+		caller: string,
+	): [FileFixture, Buffer | PatternFile] {
+		if (!('size' in opts)) {
+			const fixture = this.fixture(opts);
+			return [fixture, bytesOf(fixture)];
+		}
+		const { size } = opts;
+		const seed = opts.seed ?? this.nextSeed++;
+		if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`${caller}: bad size ${size}`);
+		if (opts.fileName !== undefined) assertHeaderSafeName(opts.fileName);
+		const fixture: FileFixture = {
+			body: { kind: 'pattern', size, seed },
+			contentType: opts.contentType === undefined ? 'application/octet-stream' : opts.contentType,
+			fileName: opts.fileName,
+			dispositionStyle: opts.dispositionStyle ?? 'raw',
+		};
+		return [fixture, { size, seed, sha256: () => sha256OfPattern(size, seed) }];
+	}
 
 	/** Default bytes are a fresh 16x16 PNG per fixture, so no two fixtures match. */
 	private fixture(opts: FileFixtureOptions): FileFixture {
@@ -447,6 +785,76 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<FeishuEmul
 
 function ticketKey(ticketId: string, msgId: string): string {
 	return `${ticketId}\u0000${msgId}`;
+}
+
+function resourceKey(messageId: string, fileKey: string): string {
+	return `${messageId}\u0000${fileKey}`;
+}
+
+/** A Feishu-looking 27-character block id, the same for the same document and position. */
+function blockId(documentId: string, position: number): string {
+	const digest = createHash('sha256').update(`${documentId}/${position}`).digest('base64');
+	return digest.replace(/[^A-Za-z0-9]/g, '').slice(0, 27);
+}
+
+function documentBlock(documentId: string, position: number, input: DocumentBlockInput): DocumentBlock {
+	const block_id = blockId(documentId, position);
+	if (input === 'text') {
+		const content = `Paragraph ${position}`;
+		return {
+			block_id,
+			parent_id: documentId,
+			block_type: 2,
+			text: { elements: [{ text_run: { content, text_element_style: {} } }], style: {} },
+		};
+	}
+	if (typeof input !== 'object' || input === null) throw new TypeError(`addDocument: bad block ${String(input)}`);
+	if (!('block_type' in input)) return { block_id, parent_id: documentId, block_type: 43, board: { token: input.whiteboard } };
+	const copy = structuredClone(input);
+	return { ...copy, block_id: input.block_id ?? block_id, parent_id: input.parent_id ?? documentId, block_type: input.block_type };
+}
+
+function encodePageToken(documentId: string, offset: number): string {
+	return Buffer.from(`${documentId}:${offset}`, 'utf8').toString('base64url');
+}
+
+/** The offset a page token stands for, or undefined when it is not one this document handed out. */
+function decodePageToken(token: string, documentId: string): number | undefined {
+	if (!/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+	const text = Buffer.from(token, 'base64url').toString('utf8');
+	const prefix = `${documentId}:`;
+	if (!text.startsWith(prefix)) return undefined;
+	const offset = text.slice(prefix.length);
+	return /^\d+$/.test(offset) ? Number(offset) : undefined;
+}
+
+/** application/x-www-form-urlencoded value decoding; undefined on broken %-encoding. */
+function formDecode(value: string): string | undefined {
+	try {
+		return decodeURIComponent(value.replace(/\+/g, ' '));
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The string parameters of an OAuth request body: form-encoded when the
+ * Content-Type says so, else JSON (falling back to form-encoded when the body
+ * is not JSON and no JSON Content-Type was sent). undefined when empty or
+ * unreadable.
+ */
+function parseParams(raw: Buffer | undefined, contentType: string | undefined): Map<string, string> | undefined {
+	if (raw === undefined) return undefined;
+	const type = (contentType ?? '').toLowerCase();
+	const form = (): Map<string, string> => new Map(new URLSearchParams(raw.toString('utf8')));
+	if (type.includes('application/x-www-form-urlencoded')) return form();
+	const json = parseJsonObject(raw);
+	if (json) {
+		const out = new Map<string, string>();
+		for (const [key, value] of Object.entries(json)) if (typeof value === 'string') out.set(key, value);
+		return out;
+	}
+	return type.includes('json') ? undefined : form();
 }
 
 /** A copy, so a test mutating what add* returned cannot change what is served. */

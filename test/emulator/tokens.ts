@@ -1,7 +1,10 @@
-/** Access tokens the emulator has issued or been told about. */
+/** Access tokens, refresh tokens and authorization codes the emulator has issued or been told about. */
 import { randomBytes } from 'node:crypto';
 
 export type TokenKind = 'tenant' | 'user';
+
+/** What an access token is worth right now. */
+export type TokenState = { kind: TokenKind; expired: boolean };
 
 interface TokenRecord {
 	kind: TokenKind;
@@ -12,6 +15,8 @@ interface TokenRecord {
 export class TokenStore {
 	/** Tenant tokens in issue order. */
 	readonly issued: string[] = [];
+	/** User tokens issued by the OAuth endpoint, in issue order. */
+	readonly issuedUser: string[] = [];
 	private readonly records = new Map<string, TokenRecord>();
 
 	/** A new tenant_access_token, shaped like Feishu's `t-` + 40 characters. */
@@ -22,21 +27,88 @@ export class TokenStore {
 		return token;
 	}
 
+	/** A new user_access_token, shaped like Feishu's `u-` + 40 characters. */
+	issueUser(ttlSeconds: number): string {
+		const token = `u-${randomBytes(20).toString('hex')}`;
+		this.addUser(token, ttlSeconds);
+		this.issuedUser.push(token);
+		return token;
+	}
+
 	addUser(token: string, ttlSeconds: number): void {
 		this.records.set(token, { kind: 'user', expiresAt: Date.now() + ttlSeconds * 1000 });
 	}
 
+	/** undefined when the token is unknown or invalidated; otherwise its kind and whether it expired. */
+	lookup(token: string): TokenState | undefined {
+		const record = this.records.get(token);
+		return record && { kind: record.kind, expired: Date.now() >= record.expiresAt };
+	}
+
 	/** The token's kind, or undefined when it is unknown, expired or invalidated. */
 	check(token: string): TokenKind | undefined {
-		const record = this.records.get(token);
-		return record && Date.now() < record.expiresAt ? record.kind : undefined;
+		const state = this.lookup(token);
+		return state && !state.expired ? state.kind : undefined;
 	}
 
 	expireAll(): void {
 		for (const record of this.records.values()) record.expiresAt = 0;
 	}
 
-	invalidate(token: string): void {
-		this.records.delete(token);
+	invalidate(token: string): boolean {
+		return this.records.delete(token);
+	}
+}
+
+interface GrantRecord {
+	scope: string;
+	expiresAt: number;
+}
+
+interface CodeRecord extends GrantRecord {
+	redirectUri: string | undefined;
+}
+
+/** The OAuth side: single-use authorization codes and refresh tokens (rotated on every use). */
+export class OAuthGrants {
+	/** Refresh tokens in issue order. */
+	readonly issuedRefresh: string[] = [];
+	private readonly codes = new Map<string, CodeRecord>();
+	private readonly refresh = new Map<string, GrantRecord>();
+
+	addCode(code: string, scope: string, redirectUri: string | undefined, ttlSeconds: number): void {
+		this.codes.set(code, { scope, redirectUri, expiresAt: Date.now() + ttlSeconds * 1000 });
+	}
+
+	/** The live record of `code`, without using it up. */
+	peekCode(code: string): CodeRecord | undefined {
+		const record = this.codes.get(code);
+		return record && Date.now() < record.expiresAt ? record : undefined;
+	}
+
+	useCode(code: string): void {
+		this.codes.delete(code);
+	}
+
+	/** A new refresh token, shaped `ur-` + 40 characters. */
+	issueRefresh(scope: string, ttlSeconds: number): string {
+		const token = `ur-${randomBytes(20).toString('hex')}`;
+		this.refresh.set(token, { scope, expiresAt: Date.now() + ttlSeconds * 1000 });
+		this.issuedRefresh.push(token);
+		return token;
+	}
+
+	/** The live record of a refresh token, without using it up. */
+	peekRefresh(token: string): GrantRecord | undefined {
+		const record = this.refresh.get(token);
+		return record && Date.now() < record.expiresAt ? record : undefined;
+	}
+
+	useRefresh(token: string): void {
+		this.refresh.delete(token);
+	}
+
+	expireAllRefresh(): void {
+		for (const record of this.refresh.values()) record.expiresAt = 0;
 	}
 }

@@ -1,7 +1,46 @@
 /** Public types of the Feishu emulator. */
-export type EndpointName = 'token' | 'whiteboard' | 'messageImage' | 'ticketImage' | 'baikeFile';
-export type DownloadEndpoint = Exclude<EndpointName, 'token'>;
-export const ENDPOINTS: readonly EndpointName[] = ['token', 'whiteboard', 'messageImage', 'ticketImage', 'baikeFile'];
+export type EndpointName =
+	| 'token'
+	| 'whiteboard'
+	| 'messageImage'
+	| 'ticketImage'
+	| 'baikeFile'
+	| 'documentBlocks'
+	| 'wikiNode'
+	| 'messageResource'
+	| 'lingoFile'
+	| 'oauthToken';
+/**
+ * The endpoints that answer with a file's bytes. Only these are matched by a
+ * fault injected without `endpoint`, and only these draw from failRandomly;
+ * the token endpoints and the JSON endpoints (documentBlocks, wikiNode) must
+ * be named to be faulted.
+ */
+export type DownloadEndpoint = 'whiteboard' | 'messageImage' | 'ticketImage' | 'baikeFile' | 'messageResource' | 'lingoFile';
+export const ENDPOINTS: readonly EndpointName[] = [
+	'token',
+	'whiteboard',
+	'messageImage',
+	'ticketImage',
+	'baikeFile',
+	'documentBlocks',
+	'wikiNode',
+	'messageResource',
+	'lingoFile',
+	'oauthToken',
+];
+export const DOWNLOAD_ENDPOINTS: readonly DownloadEndpoint[] = [
+	'whiteboard',
+	'messageImage',
+	'ticketImage',
+	'baikeFile',
+	'messageResource',
+	'lingoFile',
+];
+
+export function isDownloadEndpoint(endpoint: EndpointName): endpoint is DownloadEndpoint {
+	return (DOWNLOAD_ENDPOINTS as readonly string[]).includes(endpoint);
+}
 
 /**
  * How the file name travels in Content-Disposition:
@@ -39,9 +78,12 @@ export type Fault =
 	| { kind: 'tokenInvalid' };
 
 export interface FaultOptions {
-	/** Only requests to this endpoint; when omitted, any download endpoint (never the token endpoint). */
+	/** Only requests to this endpoint; when omitted, any file download endpoint (never a token or JSON endpoint). */
 	endpoint?: EndpointName | undefined;
-	/** Only requests for this id (whiteboard id, image key, file token, or ticket_id / msg_id). */
+	/**
+	 * Only requests for this id: whiteboard id, image key, file token, document id,
+	 * wiki `token` query value, ticket_id or msg_id, message_id or file_key.
+	 */
 	id?: string | undefined;
 	/** How many matching requests the fault applies to; default 1, Infinity allowed. */
 	times?: number | undefined;
@@ -55,8 +97,16 @@ export interface EmulatorOptions {
 	helpdeskToken?: string | undefined;
 	/** HTTP status of 99991663 answers; Feishu uses 400, some gateways 200. */
 	invalidTokenStatus?: number | undefined;
-	/** Delay before every download answer. */
+	/** Delay before every answer except the two token endpoints'. */
 	latencyMs?: number | undefined;
+	/** client_id the OAuth token endpoint accepts; default appId. */
+	oauthClientId?: string | undefined;
+	/** client_secret the OAuth token endpoint accepts; default appSecret. */
+	oauthClientSecret?: string | undefined;
+	/** Lifetime of user_access_tokens the OAuth token endpoint issues; default 7200. */
+	userTokenTtlSeconds?: number | undefined;
+	/** Lifetime of refresh tokens the OAuth token endpoint issues; default 604800. */
+	refreshTokenTtlSeconds?: number | undefined;
 }
 
 export interface FileFixtureOptions {
@@ -95,6 +145,91 @@ export interface PatternFileOptions extends Omit<FileFixtureOptions, 'bytes'> {
 	seed?: number | undefined;
 }
 
+export type MessageResourceType = 'image' | 'file';
+
+export interface MessageResourceOptions extends FileFixtureOptions {
+	/** What the resource is stored as; default 'image'. A request's `type` must be image or file, but need not match. */
+	type?: MessageResourceType | undefined;
+}
+
+export interface MessageResourcePatternOptions extends PatternFileOptions {
+	type?: MessageResourceType | undefined;
+}
+
+/** A docx block as the blocks endpoint serves it. */
+export interface DocumentBlock {
+	block_id: string;
+	parent_id: string;
+	block_type: number;
+	children?: string[];
+	board?: { token: string };
+	[field: string]: unknown;
+}
+
+/** A block given to addDocument: any fields, passed through; block_id and parent_id are filled in when omitted. */
+export interface DocumentBlockSpec {
+	block_id?: string | undefined;
+	block_type: number;
+	parent_id?: string | undefined;
+	board?: { token: string } | undefined;
+	[field: string]: unknown;
+}
+
+/** 'text': a text block (type 2); { whiteboard: token }: a board block (type 43) embedding that whiteboard. */
+export type DocumentBlockInput = 'text' | { whiteboard: string } | DocumentBlockSpec;
+
+export interface DocumentOptions {
+	/** Largest page the endpoint answers with, whatever page_size asks for (to exercise pagination). */
+	pageSize?: number | undefined;
+	/** true: answer 403 / 1770032. */
+	forbidden?: boolean | undefined;
+	/** Title in the page block; default 'Untitled'. */
+	title?: string | undefined;
+}
+
+export type WikiObjType = 'doc' | 'docx' | 'sheet' | 'mindnote' | 'bitable' | 'file' | 'slides';
+
+export interface WikiNodeOptions {
+	/** Token of the document the node holds (a docx document_id for docx). */
+	objToken: string;
+	/** Default 'docx'. */
+	objType?: WikiObjType | undefined;
+	/** Default ''. */
+	title?: string | undefined;
+	/** Default '7000000000000000001'. */
+	spaceId?: string | undefined;
+	/** true: answer 131006. */
+	forbidden?: boolean | undefined;
+}
+
+/** The `node` object get_node answers with. */
+export interface WikiNode {
+	space_id: string;
+	node_token: string;
+	obj_token: string;
+	obj_type: WikiObjType;
+	parent_node_token: string;
+	node_type: 'origin';
+	origin_node_token: string;
+	origin_space_id: string;
+	has_child: boolean;
+	title: string;
+	obj_create_time: string;
+	obj_edit_time: string;
+	node_create_time: string;
+	creator: string;
+	owner: string;
+}
+
+export interface AuthorizationCodeOptions {
+	/** `scope` of the tokens issued for the code; default 'offline_access'. */
+	scope?: string | undefined;
+	/** When set, the exchange must send this redirect_uri (else 20003). */
+	redirectUri?: string | undefined;
+	/** Feishu's codes live 5 minutes; default 300. */
+	ttlSeconds?: number | undefined;
+}
+
 /** What addBaikeFile returns for a generated (streamed) file. */
 export interface PatternFile {
 	readonly size: number;
@@ -118,8 +253,11 @@ export interface RequestLogEntry {
 }
 
 export interface EmulatorCounters {
+	/** Requests to the tenant_access_token endpoint. */
 	tokenRequests: number;
-	/** Requests per endpoint, whatever their outcome. */
+	/** Requests to the OAuth (user_access_token) endpoint; not in tokenRequests. */
+	oauthTokenRequests: number;
+	/** Requests per endpoint (token endpoints and JSON endpoints included), whatever their outcome. */
 	downloads: Record<EndpointName, number>;
 	status429: number;
 	byStatus: Record<number, number>;

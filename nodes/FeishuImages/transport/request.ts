@@ -1,5 +1,5 @@
 import { sleep } from 'n8n-workflow';
-import type { IBinaryData, ICredentialsDecrypted, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IBinaryData, ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { DownloadEndpoint, RateLimitWindow } from '../catalogue';
 import { AttemptError, classifyAnswer, headerString, toNodeError, type FeishuFailure } from './errors';
@@ -24,7 +24,8 @@ export interface TransportOptions {
 	/** Extra attempts after the first, for rate limits and transient faults. */
 	retries: number;
 	timeoutMs: number;
-	rateLimits: RateLimitWindow[];
+	/** Overrides every endpoint's documented limits (Feishu raises them for some apps). */
+	requestsPerSecond?: number;
 	/** First backoff step; tests shorten it. */
 	backoffBaseMs?: number;
 }
@@ -66,22 +67,29 @@ const NETWORK_ERROR_CODES = new Set([
 /** A Feishu error body is small; anything bigger that claims to be JSON is not one. */
 const MAX_ERROR_BODY = 64 * 1024;
 
+/** A page of 500 document blocks is a few hundred kB. */
+const MAX_JSON_BODY = 16 * 1024 * 1024;
+
 /**
- * Downloads one file through n8n's authenticated request helper and hands the answer to
- * `store` (which turns it into binary data). Owns everything between the item and the
- * bytes: pacing, the shared token, refresh on Feishu's invalid-token codes, retries with
- * backoff for rate limits and transient faults, and the final user-facing error.
+ * One call to Feishu through n8n's authenticated request helper. Owns everything between the
+ * item and the answer: pacing, the shared token, refresh on Feishu's invalid-token codes,
+ * retries with backoff for rate limits and transient faults, and the final user-facing error.
+ * `consume` turns a good answer into the result; what it throws is classified like the rest
+ * (a cut-off file is transient, so it is fetched again).
  */
-export async function downloadFile(
+async function callFeishu<T>(
 	ctx: IExecuteFunctions,
 	request: DownloadRequest,
 	options: TransportOptions,
-	store: (answer: FileAnswer) => Promise<IBinaryData>,
-): Promise<{ binary: IBinaryData; attempts: number }> {
+	consume: (response: FullResponse) => Promise<T>,
+): Promise<{ result: T; attempts: number }> {
 	const node = ctx.getNode();
 	const credentialKey = credentialKeyOf(ctx);
 	const gate = tokenGateFor(credentialKey);
-	const pacer = pacerFor(`${credentialKey}|${request.endpoint.resource}.${request.endpoint.operation}`, options.rateLimits);
+	const windows: RateLimitWindow[] = options.requestsPerSecond
+		? [{ requests: options.requestsPerSecond, perMs: 1000 }]
+		: request.endpoint.rateLimits;
+	const pacer = pacerFor(`${credentialKey}|${request.endpoint.path}`, windows);
 
 	let attempts = 0;
 	let refreshFrom: number | undefined;
@@ -95,16 +103,7 @@ export async function downloadFile(
 			const slot = await pacer.acquire();
 			const response = await send(ctx, request, options, pass.refresh).finally(() => slot.done());
 			pass.settle({ tokenOk: true });
-			const answer = await readAnswer(request.endpoint, response);
-			const binary = await store(answer);
-			if (answer.contentLength !== undefined && binary.bytes !== undefined && binary.bytes !== answer.contentLength) {
-				throw new AttemptError({
-					kind: 'transient',
-					msg: `the file arrived cut short (${binary.bytes} of ${answer.contentLength} bytes)`,
-					network: 'short body',
-				});
-			}
-			return { binary, attempts };
+			return { result: await consume(response), attempts };
 		} catch (error) {
 			const failure = toFailure(error);
 			pass?.settle(failure.kind === 'credentials' ? { tokenOk: false, error } : { tokenOk: failure.answered === true });
@@ -125,6 +124,47 @@ export async function downloadFile(
 			await sleep(backoffMs(attempts, failure, options.backoffBaseMs ?? 500));
 		}
 	}
+}
+
+/** Downloads one file and hands the answer to `store`, which streams it into n8n's binary data. */
+export async function downloadFile(
+	ctx: IExecuteFunctions,
+	request: DownloadRequest,
+	options: TransportOptions,
+	store: (answer: FileAnswer) => Promise<IBinaryData>,
+): Promise<{ binary: IBinaryData; attempts: number }> {
+	const { result, attempts } = await callFeishu(ctx, request, options, async (response) => {
+		const answer = await readFileAnswer(request.endpoint, response);
+		const binary = await store(answer);
+		if (answer.contentLength !== undefined && binary.bytes !== undefined && binary.bytes !== answer.contentLength) {
+			throw new AttemptError({
+				kind: 'transient',
+				msg: `the file arrived cut short (${binary.bytes} of ${answer.contentLength} bytes)`,
+				network: 'short body',
+			});
+		}
+		return binary;
+	});
+	return { binary: result, attempts };
+}
+
+/** Calls a JSON endpoint and returns its `data`; any non-zero `code` is a classified failure. */
+export async function fetchJson(
+	ctx: IExecuteFunctions,
+	request: DownloadRequest,
+	options: TransportOptions,
+): Promise<IDataObject> {
+	const { result } = await callFeishu(ctx, request, options, async (response) => {
+		const text = await readSmallBody(response.body, MAX_JSON_BODY);
+		const parsed = parseJson(text);
+		const body = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as IDataObject;
+		const ok = response.statusCode >= 200 && response.statusCode < 300 && body.code === 0;
+		if (ok) return (typeof body.data === 'object' && body.data !== null ? body.data : {}) as IDataObject;
+		const failure = classifyAnswer(request.endpoint, response.statusCode, parsed, response.headers ?? {});
+		if (parsed === undefined) failure.msg = `HTTP ${response.statusCode} ${snippet(text)}`.trim();
+		throw new AttemptError({ ...failure, answered: true });
+	});
+	return result;
 }
 
 async function send(
@@ -167,7 +207,7 @@ async function withoutToken(ctx: IExecuteFunctions, itemIndex: number): Promise<
 }
 
 /** A byte answer is returned as it is; a JSON answer (at any status) becomes a classified failure. */
-async function readAnswer(endpoint: DownloadEndpoint, response: FullResponse): Promise<FileAnswer> {
+async function readFileAnswer(endpoint: DownloadEndpoint, response: FullResponse): Promise<FileAnswer> {
 	const headers = response.headers ?? {};
 	const contentType = (headerString(headers, 'content-type') ?? '').toLowerCase();
 	const isJson = contentType.includes('json');
@@ -180,13 +220,8 @@ async function readAnswer(endpoint: DownloadEndpoint, response: FullResponse): P
 			contentLength: Number.isInteger(declared) && declared >= 0 ? declared : undefined,
 		};
 	}
-	const text = await readSmallBody(response.body);
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		parsed = undefined;
-	}
+	const text = await readSmallBody(response.body, MAX_ERROR_BODY);
+	const parsed = parseJson(text);
 	const failure = classifyAnswer(endpoint, response.statusCode, parsed, headers);
 	if (parsed === undefined && response.statusCode >= 200 && response.statusCode < 300) {
 		failure.msg = 'Feishu answered JSON that could not be read where the file was expected';
@@ -196,13 +231,21 @@ async function readAnswer(endpoint: DownloadEndpoint, response: FullResponse): P
 	throw new AttemptError({ ...failure, answered: true });
 }
 
-async function readSmallBody(body: ByteStream): Promise<string> {
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+async function readSmallBody(body: ByteStream, limit: number): Promise<string> {
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of body as AsyncIterable<Buffer | string>) {
 		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 		size += buffer.length;
-		if (size > MAX_ERROR_BODY) {
+		if (size > limit) {
 			body.destroy();
 			break;
 		}
