@@ -23,6 +23,12 @@ export class FeishuImages implements INodeType {
 			{
 				name: 'feishuApi',
 				required: true,
+				displayOptions: { show: { authentication: ['tenantToken'] } },
+			},
+			{
+				name: 'feishuOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['userToken'] } },
 			},
 		],
 		properties: nodeProperties,

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Connection } from './request-builder';
-import { CREDENTIAL_TYPE } from './transport/request';
+import { TENANT_CREDENTIAL, USER_CREDENTIAL, type CredentialType } from './transport/request';
 import { FeishuCredentialError, resolveBaseUrl } from './transport/token';
 
 /** A header value may only carry printable ASCII: no CR/LF (header injection), no control bytes. */
@@ -23,9 +23,14 @@ function attempt<T>(fn: () => T): { ok: true; value: T } | { ok: false; error: u
 	}
 }
 
+/** App or user identity, as the node's Authentication field says (app where it is hidden). */
+export function credentialTypeOf(ctx: IExecuteFunctions): CredentialType {
+	return ctx.getNodeParameter('authentication', 0, 'tenantToken') === 'userToken' ? USER_CREDENTIAL : TENANT_CREDENTIAL;
+}
+
 /** Reads the credential once per execution: base URL and the helpdesk header. */
-export async function openConnection(ctx: IExecuteFunctions): Promise<Connection> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, 0);
+export async function openConnection(ctx: IExecuteFunctions, credentialType: CredentialType): Promise<Connection> {
+	const credentials = await ctx.getCredentials(credentialType, 0);
 	const baseUrl = resolveBaseUrlOrExplain(ctx, credentials);
 	const helpdeskId = String(credentials.helpdeskId ?? '').trim();
 	const helpdeskToken = String(credentials.helpdeskToken ?? '').trim();

@@ -2,13 +2,13 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { findEndpoint, type DownloadEndpoint } from './catalogue';
-import { openConnection } from './connection';
+import { credentialTypeOf, openConnection } from './connection';
 import { DEFAULTS } from './fields';
 import { downloadDocumentWhiteboards, resolveWikiDocument } from './operations/document-whiteboards';
 import { downloadToItem, mapConcurrent, readOutputOptions, type RunContext } from './operations/download';
 import { downloadAllTicketImages } from './operations/ticket-images';
 import { readItemParameters } from './request-builder';
-import { credentialKeyOf } from './transport/request';
+import { credentialKeyOf, TENANT_CREDENTIAL } from './transport/request';
 import { tokenGateFor } from './transport/token-gate';
 
 function readEndpoint(ctx: IExecuteFunctions): DownloadEndpoint {
@@ -21,7 +21,7 @@ function readEndpoint(ctx: IExecuteFunctions): DownloadEndpoint {
 	return endpoint;
 }
 
-function readRunOptions(ctx: IExecuteFunctions) {
+function readRunOptions(ctx: IExecuteFunctions, credentialType: RunContext['transport']['credentialType']) {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const perSecond = Number(options.requestsPerSecond ?? 0);
 	return {
@@ -30,6 +30,7 @@ function readRunOptions(ctx: IExecuteFunctions) {
 			retries: Math.max(0, Math.floor(Number(options.retries ?? DEFAULTS.retries))),
 			timeoutMs: Math.max(1, Number(options.timeout ?? DEFAULTS.timeoutMs)),
 			requestsPerSecond: perSecond > 0 ? perSecond : undefined,
+			credentialType,
 		},
 	};
 }
@@ -76,9 +77,12 @@ export async function executeDownloads(ctx: IExecuteFunctions): Promise<INodeExe
 	const items = ctx.getInputData();
 	if (items.length === 0) return [[]];
 	const endpoint = readEndpoint(ctx);
-	const connection = await openConnection(ctx);
-	if (!connection.hasToken) tokenGateFor(credentialKeyOf(ctx)).markCold();
-	const run: RunContext = { ctx, connection, ...readRunOptions(ctx) };
+	const credentialType = credentialTypeOf(ctx);
+	const connection = await openConnection(ctx, credentialType);
+	if (credentialType === TENANT_CREDENTIAL && !connection.hasToken) {
+		tokenGateFor(credentialKeyOf(ctx, credentialType)).markCold();
+	}
+	const run: RunContext = { ctx, connection, ...readRunOptions(ctx, credentialType) };
 	const continueOnFail = ctx.continueOnFail();
 	let stopped = false;
 	const failures = new Map<number, NodeApiError | NodeOperationError>();

@@ -121,6 +121,54 @@ function choiceField(endpoint: DownloadEndpoint, parameter: EndpointParameter): 
 	};
 }
 
+/** Operations whose endpoint Feishu also serves to a user_access_token. */
+const userTokenOperations = ENDPOINTS.filter((e) => e.tokenKinds.includes('user'));
+
+const userTokenResources = [...new Set(userTokenOperations.map((e) => e.resource))];
+const userTokenOperationNames = [...new Set(userTokenOperations.map((e) => e.operation))];
+
+/**
+ * App or user identity, where Feishu accepts a user token. Elsewhere a one-choice field of the
+ * same name keeps the app identity visible (n8n picks the credential by this parameter, so it
+ * must have a value for every operation).
+ */
+export const authenticationFields: INodeProperties[] = [
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [
+			{
+				name: 'App (Tenant Access Token)',
+				value: 'tenantToken',
+				description: "The app's identity: what the app was given access to",
+			},
+			{
+				name: 'User (OAuth2)',
+				value: 'userToken',
+				description: "A Feishu user's identity: what that user can see, e.g. whiteboards shared with them but not with the app",
+			},
+		],
+		default: 'tenantToken',
+		displayOptions: { show: { resource: userTokenResources, operation: userTokenOperationNames } },
+	},
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [
+			{
+				name: 'App (Tenant Access Token)',
+				value: 'tenantToken',
+				description: "The app's identity: what the app was given access to",
+			},
+		],
+		default: 'tenantToken',
+		description: 'Feishu serves this resource to the app identity only',
+		displayOptions: { hide: { resource: userTokenResources } },
+	},
+];
+
 const parameterFields = ENDPOINTS.flatMap((endpoint) =>
 	endpoint.parameters.flatMap((p) =>
 		p.type === 'id' ? [idField(endpoint, p)] : p.type === 'choice' ? [choiceField(endpoint, p)] : [],
@@ -215,6 +263,7 @@ const optionsField: INodeProperties = {
 };
 
 export const nodeProperties: INodeProperties[] = [
+	...authenticationFields,
 	resourceField,
 	...resources.map(([resource]) => operationField(resource)),
 	...parameterFields,

@@ -206,8 +206,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return type;
 	}
 
-	getParentTypes(_name: string): string[] {
-		return [];
+	/** As n8n: the types a credential extends, transitively (e.g. ['oAuth2Api'] for an OAuth2 credential). */
+	getParentTypes(name: string): string[] {
+		const parents = this.types.get(name)?.extends ?? [];
+		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
 	}
 
 	isCredentialUsableByNode(credentialType: string, nodeType: string): boolean {

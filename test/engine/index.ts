@@ -14,3 +14,4 @@ export { useBinaryMode } from './binary';
 export { CapturingLogger, installCapturingLogger, safeStringify } from './logger';
 export { ITEMS_SOURCE_TYPE, ItemsSource, TestNodeTypes } from './node-types';
 export { engineTempFolder, removeEngineTempFolder } from './env';
+export { OAuth2ApiStandIn } from './oauth2-api';

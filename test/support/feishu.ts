@@ -5,9 +5,10 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { FeishuApi } from '../../credentials/FeishuApi.credentials';
+import { FeishuOAuth2Api } from '../../credentials/FeishuOAuth2Api.credentials';
 import { FeishuImages } from '../../nodes/FeishuImages/FeishuImages.node';
 import { FeishuEmulator, type EmulatorOptions } from '../emulator';
-import { CredentialStore, runNode, type RunResult } from '../engine';
+import { CredentialStore, OAuth2ApiStandIn, runNode, type RunResult } from '../engine';
 
 let harnessCount = 0;
 
@@ -24,6 +25,8 @@ export interface Harness {
 }
 
 export interface RunExtras {
+	/** Which credentials the node has; default the harness's Feishu API credential. */
+	credentials?: Record<string, { id: string; name: string }>;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	binaryMode?: 'memory' | 'filesystem';
@@ -50,6 +53,18 @@ export async function startHarness(
 	const credentialId = `cred-${process.pid}-${++harnessCount}`;
 	const store = new CredentialStore([
 		{ id: credentialId, name: 'Feishu test app', type: 'feishuApi', data: credentialData(emulator, credentialOverrides) },
+		{
+			id: `${credentialId}-user`,
+			name: 'Feishu test user',
+			type: 'feishuOAuth2Api',
+			data: {
+				domain: 'custom',
+				customBaseUrl: emulator.baseUrl,
+				clientId: emulator.appId,
+				clientSecret: emulator.appSecret,
+				scope: 'offline_access board:whiteboard:node:read docx:document:readonly lingo:entity:readonly',
+			},
+		},
 	]);
 	return {
 		emulator,
@@ -58,9 +73,9 @@ export async function startHarness(
 		async run(parameters, extras = {}) {
 			return await runNode({
 				nodeType: new FeishuImages(),
-				credentialTypes: [new FeishuApi()],
+				credentialTypes: [new FeishuApi(), new FeishuOAuth2Api(), new OAuth2ApiStandIn()],
 				parameters,
-				credentials: { feishuApi: { id: credentialId, name: 'Feishu test app' } },
+				credentials: extras.credentials ?? { feishuApi: { id: credentialId, name: 'Feishu test app' } },
 				store,
 				items: extras.items,
 				continueOnFail: extras.continueOnFail,

@@ -1,16 +1,31 @@
 import { sleep } from 'n8n-workflow';
-import type { IBinaryData, ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	IBinaryData,
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import type { DownloadEndpoint, RateLimitWindow } from '../catalogue';
 import { AttemptError, classifyAnswer, headerString, toNodeError, type FeishuFailure } from './errors';
 import { pacerFor } from './pacer';
 import { FeishuCredentialError } from './token';
-import { tokenGateFor, type Pass } from './token-gate';
+import { TokenGate, tokenGateFor, type Pass } from './token-gate';
+
+/** A gate that never holds anyone back: for user tokens, which n8n coordinates. */
+const USER_TOKEN_GATE = new TokenGate();
+USER_TOKEN_GATE.markWarm();
 
 /** The response stream type n8n's helpers hand out and accept, without importing node:stream. */
 export type ByteStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
 
-export const CREDENTIAL_TYPE = 'feishuApi';
+/** The app's identity: a tenant_access_token that this node fetches through preAuthentication. */
+export const TENANT_CREDENTIAL = 'feishuApi';
+/** A user's identity: n8n's OAuth2 machinery holds and refreshes the user_access_token. */
+export const USER_CREDENTIAL = 'feishuOAuth2Api';
+export type CredentialType = typeof TENANT_CREDENTIAL | typeof USER_CREDENTIAL;
 
 export interface DownloadRequest {
 	endpoint: DownloadEndpoint;
@@ -26,6 +41,7 @@ export interface TransportOptions {
 	timeoutMs: number;
 	/** Overrides every endpoint's documented limits (Feishu raises them for some apps). */
 	requestsPerSecond?: number;
+	credentialType: CredentialType;
 	/** First backoff step; tests shorten it. */
 	backoffBaseMs?: number;
 }
@@ -43,11 +59,11 @@ interface FullResponse {
 	statusCode: number;
 }
 
-/** Which token gate a node's requests share: one per credential. */
-export function credentialKeyOf(ctx: IExecuteFunctions): string {
+/** Which token gate and pacers a node's requests share: one per credential. */
+export function credentialKeyOf(ctx: IExecuteFunctions, type: CredentialType): string {
 	const node = ctx.getNode();
-	const ref = node.credentials?.[CREDENTIAL_TYPE];
-	return ref?.id ?? ref?.name ?? node.id;
+	const ref = node.credentials?.[type];
+	return `${type}:${ref?.id ?? ref?.name ?? node.id}`;
 }
 
 const NETWORK_ERROR_CODES = new Set([
@@ -84,8 +100,9 @@ async function callFeishu<T>(
 	consume: (response: FullResponse) => Promise<T>,
 ): Promise<{ result: T; attempts: number }> {
 	const node = ctx.getNode();
-	const credentialKey = credentialKeyOf(ctx);
-	const gate = tokenGateFor(credentialKey);
+	const credentialKey = credentialKeyOf(ctx, options.credentialType);
+	// n8n's OAuth2 machinery coordinates user tokens itself (one refresh per credential).
+	const gate = options.credentialType === TENANT_CREDENTIAL ? tokenGateFor(credentialKey) : USER_TOKEN_GATE;
 	const windows: RateLimitWindow[] = options.requestsPerSecond
 		? [{ requests: options.requestsPerSecond, perMs: 1000 }]
 		: request.endpoint.rateLimits;
@@ -94,6 +111,7 @@ async function callFeishu<T>(
 	let attempts = 0;
 	let refreshFrom: number | undefined;
 	let refreshed = false;
+	let oauthRefreshStatus: number | undefined;
 	for (;;) {
 		attempts++;
 		let pass: Pass | undefined;
@@ -101,7 +119,13 @@ async function callFeishu<T>(
 			pass = await gate.enter(refreshFrom);
 			refreshFrom = undefined;
 			const slot = await pacer.acquire();
-			const response = await send(ctx, request, options, pass.refresh).finally(() => slot.done());
+			const refresh: Refresh | undefined = pass.refresh
+				? { tenant: true }
+				: oauthRefreshStatus
+					? { userOnStatus: oauthRefreshStatus }
+					: undefined;
+			oauthRefreshStatus = undefined;
+			const response = await send(ctx, request, options, refresh).finally(() => slot.done());
 			pass.settle({ tokenOk: true });
 			return { result: await consume(response), attempts };
 		} catch (error) {
@@ -110,9 +134,17 @@ async function callFeishu<T>(
 			if (failure.kind === 'invalidToken' && !refreshed && pass) {
 				// Feishu rejected the token n8n saved: fetch one fresh token and retry once.
 				refreshed = true;
-				refreshFrom = pass.generation;
 				attempts--;
-				continue;
+				if (options.credentialType === TENANT_CREDENTIAL) {
+					refreshFrom = pass.generation;
+					continue;
+				}
+				// n8n refreshes an OAuth2 token only on an error status it is told about; Feishu
+				// answers 99991677 at 400, so the retry names that status (never a 2xx).
+				if (failure.httpStatus !== undefined && failure.httpStatus >= 400) {
+					oauthRefreshStatus = failure.httpStatus;
+					continue;
+				}
 			}
 			if (failure.kind === 'credentials') {
 				throw toNodeError(node, request.endpoint, failure, request.itemIndex, attempts);
@@ -167,11 +199,13 @@ export async function fetchJson(
 	return result;
 }
 
+type Refresh = { tenant: true } | { userOnStatus: number };
+
 async function send(
 	ctx: IExecuteFunctions,
 	request: DownloadRequest,
 	options: TransportOptions,
-	refreshToken: boolean,
+	refresh: Refresh | undefined,
 ): Promise<FullResponse> {
 	const requestOptions: IHttpRequestOptions = {
 		method: request.endpoint.method,
@@ -185,23 +219,35 @@ async function send(
 		// Feishu never redirects a download; a redirect elsewhere must not carry the token.
 		sendCredentialsOnCrossOriginRedirect: false,
 	};
-	const additional = refreshToken ? { credentialsDecrypted: await withoutToken(ctx, request.itemIndex) } : undefined;
-	return (await ctx.helpers.httpRequestWithAuthentication.call(
-		ctx,
-		CREDENTIAL_TYPE,
-		requestOptions,
-		additional,
-	)) as FullResponse;
+	let additional: IAdditionalCredentialOptions | undefined;
+	if (refresh && 'tenant' in refresh) {
+		additional = { credentialsDecrypted: await withoutToken(ctx, request.itemIndex) };
+	} else if (refresh) {
+		requestOptions.ignoreHttpStatusErrors = { ignore: true, except: [refresh.userOnStatus] };
+		additional = { oauth2: { tokenExpiredStatusCode: refresh.userOnStatus } };
+	}
+	const call = ctx.helpers.httpRequestWithAuthentication.call(ctx, options.credentialType, requestOptions, additional);
+	if (!refresh || !('userOnStatus' in refresh)) return (await call) as FullResponse;
+	// After a forced OAuth2 refresh, an error status arrives as a thrown error: read it as an answer.
+	return (await call.catch((error: unknown) => {
+		const answered = findCause(error, (e): e is ThrownAnswer => typeof (e as ThrownAnswer)?.response?.status === 'number');
+		if (!answered) throw error;
+		return { statusCode: answered.response.status, headers: answered.response.headers ?? {}, body: answered.response.data };
+	})) as FullResponse;
+}
+
+interface ThrownAnswer {
+	response: { status: number; headers?: Record<string, unknown>; data: ByteStream };
 }
 
 /** The stored credential with its token emptied, so n8n runs preAuthentication and saves the result. */
 async function withoutToken(ctx: IExecuteFunctions, itemIndex: number): Promise<ICredentialsDecrypted> {
-	const data = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
-	const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	const data = await ctx.getCredentials(TENANT_CREDENTIAL, itemIndex);
+	const ref = ctx.getNode().credentials?.[TENANT_CREDENTIAL];
 	return {
 		id: ref?.id ?? null,
-		name: ref?.name ?? CREDENTIAL_TYPE,
-		type: CREDENTIAL_TYPE,
+		name: ref?.name ?? TENANT_CREDENTIAL,
+		type: TENANT_CREDENTIAL,
 		data: { ...data, tenantAccessToken: '' },
 	} as ICredentialsDecrypted;
 }

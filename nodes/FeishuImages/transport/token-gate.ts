@@ -36,6 +36,11 @@ export class TokenGate {
 		this.warm = false;
 	}
 
+	/** Nothing to fetch first (the token is managed elsewhere). */
+	markWarm(): void {
+		this.warm = true;
+	}
+
 	/**
 	 * Enter before sending. `refreshFrom` is the generation a request saw rejected: if nobody
 	 * has refreshed since, this request becomes the one that does.

@@ -1,0 +1,84 @@
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+const LARK = 'https://open.larksuite.com';
+
+/**
+ * A Feishu user's identity (user_access_token), for what the app itself cannot see: a
+ * whiteboard or document shared with the user but not with the app. n8n runs the
+ * authorization-code flow and refreshes the token; `offline_access` is what makes Feishu
+ * hand out a refresh token at all.
+ */
+export class FeishuOAuth2Api implements ICredentialType {
+	name = 'feishuOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'Feishu OAuth2 API';
+
+	icon: Icon = { light: 'file:../nodes/FeishuImages/feishu.svg', dark: 'file:../nodes/FeishuImages/feishu.dark.svg' };
+
+	documentationUrl = 'https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Domain',
+			name: 'domain',
+			type: 'options',
+			options: [
+				{ name: 'Feishu (open.feishu.cn)', value: 'https://open.feishu.cn' },
+				{ name: 'Lark (open.larksuite.com)', value: LARK },
+				{ name: 'Custom Base URL', value: 'custom' },
+			],
+			default: 'https://open.feishu.cn',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'customBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://open.example.com',
+			description: 'Root URL of a private Feishu deployment, without /open-apis',
+			displayOptions: { show: { domain: ['custom'] } },
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'authorizationCode',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: `={{ $self["domain"] === "custom" ? $self["customBaseUrl"].replace(/\\/+$/, "") + "/open-apis/authen/v1/authorize" : ($self["domain"] === "${LARK}" ? "https://accounts.larksuite.com" : "https://accounts.feishu.cn") + "/open-apis/authen/v1/authorize" }}`,
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default:
+				'={{ ($self["domain"] === "custom" ? $self["customBaseUrl"].replace(/\\/+$/, "") : $self["domain"]) + "/open-apis/authen/v2/oauth/token" }}',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: 'offline_access board:whiteboard:node:read docx:document:readonly wiki:wiki:readonly lingo:entity:readonly',
+			description:
+				'Space-separated scopes to ask the user for. Keep offline_access, so that n8n can refresh the token. Each scope must also be enabled for the app in the Feishu developer console.',
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			// Feishu's v2 token endpoint reads client_id and client_secret from the body.
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'body',
+		},
+	];
+}
