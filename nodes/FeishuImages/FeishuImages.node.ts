@@ -12,7 +12,8 @@ export class FeishuImages implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Download whiteboard, message, helpdesk and dictionary images from Feishu / Lark as binary files',
+		description:
+			'Download images and files from Feishu / Lark as binary files: whiteboards (one, or all in a docx document), images and files sent in chats, helpdesk ticket images, dictionary images',
 		defaults: {
 			name: 'Feishu Images',
 		},

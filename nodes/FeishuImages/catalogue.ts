@@ -73,8 +73,11 @@ export interface DownloadEndpoint {
 	helpdeskAuth?: boolean;
 	/** What the page promises the bytes are, used when Feishu sends no Content-Type. */
 	defaultMimeType?: string;
-	/** The parameter whose value names the file when Feishu sends no Content-Disposition. */
-	fileNameFrom: string;
+	/**
+	 * The parameters whose values name the file when Feishu sends no Content-Disposition,
+	 * joined with "-" (those present): e.g. a helpdesk message's images are <msg>-0, <msg>-1…
+	 */
+	fileNameFrom: string[];
 	/** `json` endpoints answer `{ code, msg, data }`; `file` endpoints answer bytes. */
 	answers?: 'file' | 'json';
 	/** An operation that lists first and then downloads (see operations/). */
@@ -170,7 +173,7 @@ export const WIKI_NODE: DownloadEndpoint = {
 	tokenKinds: ['tenant', 'user'],
 	scopes: ['wiki:wiki:readonly', 'wiki:wiki'],
 	rateLimits: [{ requests: 100, perMs: 60_000 }],
-	fileNameFrom: 'token',
+	fileNameFrom: ['token'],
 	docsUrl: 'https://open.feishu.cn/document/server-docs/docs/wiki-v2/space-node/get_node',
 	errors: {
 		131005: {
@@ -217,7 +220,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		scopes: ['board:whiteboard:node:read'],
 		rateLimits: [{ requests: 10, perMs: 1000 }],
 		defaultMimeType: 'image/png',
-		fileNameFrom: 'whiteboardId',
+		fileNameFrom: ['whiteboardId'],
 		docsUrl: 'https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image',
 		errors: {
 			2890001: { httpStatus: 400, msg: 'invalid format', hint: 'The parameters are malformed. Check the whiteboard ID.' },
@@ -272,7 +275,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		tokenKinds: ['tenant'],
 		scopes: ['im:resource'],
 		rateLimits: [{ requests: 50, perMs: 1000 }],
-		fileNameFrom: 'imageKey',
+		fileNameFrom: ['imageKey'],
 		docsUrl: 'https://open.feishu.cn/document/server-docs/im-v1/image/get',
 		errors: {
 			234001: { httpStatus: 400, msg: 'Invalid request param.', hint: 'The request parameters are invalid. Check the image key.' },
@@ -348,7 +351,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		scopes: ['helpdesk:all:readonly'],
 		rateLimits: [{ requests: 50, perMs: 1000 }],
 		helpdeskAuth: true,
-		fileNameFrom: 'messageId',
+		fileNameFrom: ['messageId', 'imageIndex'],
 		docsUrl: 'https://open.feishu.cn/document/server-docs/helpdesk-v1/ticket-management/ticket/ticket_image',
 		errors: {
 			154000: {
@@ -402,7 +405,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 			{ requests: 50, perMs: 1000 },
 			{ requests: 1000, perMs: 60_000 },
 		],
-		fileNameFrom: 'fileToken',
+		fileNameFrom: ['fileToken'],
 		docsUrl: 'https://open.feishu.cn/document/lingo-v1/file/download',
 		errors: {
 			1540001: { httpStatus: 400, msg: 'invalid param', hint: 'A parameter is wrong. Check the file token.' },
@@ -441,7 +444,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 			{ requests: 50, perMs: 1000 },
 			{ requests: 1000, perMs: 60_000 },
 		],
-		fileNameFrom: 'fileToken',
+		fileNameFrom: ['fileToken'],
 		docsUrl: 'https://open.feishu.cn/document/server-docs/baike-v1/file/download',
 		errors: {
 			1540001: { httpStatus: 400, msg: 'invalid param', hint: 'A parameter is wrong. Check the file token.' },
@@ -503,7 +506,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 			{ requests: 50, perMs: 1000 },
 			{ requests: 1000, perMs: 60_000 },
 		],
-		fileNameFrom: 'fileKey',
+		fileNameFrom: ['fileKey'],
 		docsUrl: 'https://open.feishu.cn/document/server-docs/im-v1/message/get-2',
 		errors: {
 			234001: { httpStatus: 400, msg: 'Invalid request param.', hint: 'Check the message ID, the file key and the resource type.' },
@@ -564,7 +567,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		tokenKinds: ['tenant', 'user'],
 		scopes: ['docx:document:readonly', 'docx:document', 'board:whiteboard:node:read'],
 		rateLimits: [{ requests: 5, perMs: 1000 }],
-		fileNameFrom: 'documentId',
+		fileNameFrom: ['documentId'],
 		docsUrl: 'https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/list',
 		errors: DOCX_ERRORS,
 	},

@@ -46,7 +46,10 @@ export async function downloadToItem(
 	const request = buildRequest(endpoint, values, itemIndex, run.connection);
 	const { binary } = await downloadFile(run.ctx, request, run.transport, async (answer) =>
 		await storeFile(run.ctx, answer, {
-			fallbackBaseName: String(values[endpoint.fileNameFrom]),
+			fallbackBaseName: endpoint.fileNameFrom
+				.filter((name) => values[name] !== undefined)
+				.map((name) => String(values[name]))
+				.join('-'),
 			fileNameOverride: output.fileNameOverride,
 			defaultMimeType: endpoint.defaultMimeType,
 		}),

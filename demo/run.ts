@@ -1,0 +1,182 @@
+/**
+ * `npm run demo`: the node doing its job in a minute, without a Feishu tenant.
+ *
+ * Starts the bundled Feishu emulator on 127.0.0.1 (or, with FEISHU_APP_ID and FEISHU_APP_SECRET
+ * set, talks to the real Feishu/Lark API), executes every Feishu Images node of
+ * demo/sample-workflow.json inside n8n's engine, writes the files to ./demo-output/ and prints
+ * what came out.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { INode, INodeParameters } from 'n8n-workflow';
+
+import { FeishuApi } from '../credentials/FeishuApi.credentials';
+import { FeishuImages } from '../nodes/FeishuImages/FeishuImages.node';
+import { FeishuEmulator, makeJpeg, makePng } from '../test/emulator';
+import { CredentialStore, removeEngineTempFolder, runNode } from '../test/engine';
+import sampleWorkflow from './sample-workflow.json';
+
+const FEISHU_NODE = 'n8n-nodes-feishu-images.feishuImages';
+const CREDENTIAL = { id: 'feishu-app', name: 'Feishu app' };
+
+interface Row {
+	operation: string;
+	file: string;
+	mimeType: string;
+	bytes: number | string;
+	ms: number;
+}
+
+/** Real mode: which environment variable fills which ID of which sample node. */
+const REAL_IDS: Record<string, Record<string, string>> = {
+	'Whiteboard as image': { whiteboardId: 'FEISHU_WHITEBOARD' },
+	'All whiteboards of a document': { documentId: 'FEISHU_DOCUMENT' },
+	'Image the app uploaded': { imageKey: 'FEISHU_IMAGE_KEY' },
+	'Image a user sent': { messageId: 'FEISHU_MESSAGE_ID', fileKey: 'FEISHU_FILE_KEY' },
+	'All images of a helpdesk message': { ticketId: 'FEISHU_TICKET_ID', messageId: 'FEISHU_TICKET_MESSAGE_ID' },
+	'Dictionary image (Lingo)': { fileToken: 'FEISHU_LINGO_FILE_TOKEN' },
+	'Dictionary image (baike, legacy)': { fileToken: 'FEISHU_BAIKE_FILE_TOKEN' },
+};
+
+/** Sandbox fixtures: the IDs the sample workflow uses, with real image bytes and names. */
+function seed(emulator: FeishuEmulator): void {
+	emulator.addWhiteboard('DemoBoardQ3Roadmap', makePng(640, 360, 1), { fileName: 'Q3 roadmap.png' });
+	const boards = ['DemoBoardArchitecture', 'DemoBoardTimeline', 'DemoBoardRisks'];
+	boards.forEach((id, i) => emulator.addWhiteboard(id, makePng(480, 270, 10 + i)));
+	emulator.addDocument('DemoDocWeeklyReview', ['text', { whiteboard: boards[0] }, 'text', { whiteboard: boards[1] }, { whiteboard: boards[2] }]);
+	emulator.addMessageImage('img_v3_demo_uploaded', { bytes: makePng(256, 256, 20), contentType: 'image/png' });
+	emulator.addMessageResource('om_demo_customer_msg', 'img_v3_demo_from_user', {
+		type: 'image',
+		bytes: makeJpeg(),
+		contentType: 'image/jpeg',
+		fileName: '客户截图.jpg',
+	});
+	emulator.addTicketMessage('7300000000000000001', '7300000000000000002', {
+		type: 'post',
+		images: [{ bytes: makePng(320, 240, 30) }, { bytes: makePng(320, 240, 31) }],
+	});
+	emulator.addLingoFile('boxDemoLingoDiagram', { bytes: makePng(400, 300, 40), contentType: 'image/png', fileName: '流程图.png' });
+	emulator.addBaikeFile('boxDemoBaikeLogo', { bytes: makePng(128, 128, 50), contentType: 'image/png', fileName: 'logo.png' });
+}
+
+function realDomain(): { domain: string; customBaseUrl: string } {
+	const value = (process.env.FEISHU_DOMAIN ?? 'feishu').trim().toLowerCase();
+	if (value === 'feishu' || value === '') return { domain: 'https://open.feishu.cn', customBaseUrl: '' };
+	if (value === 'lark') return { domain: 'https://open.larksuite.com', customBaseUrl: '' };
+	return { domain: 'custom', customBaseUrl: process.env.FEISHU_DOMAIN ?? '' };
+}
+
+/** Real mode: the sample node with the IDs from the environment, or why it is skipped. */
+function withRealIds(node: INode): { parameters?: INodeParameters; skip?: string } {
+	const wanted = REAL_IDS[node.name] ?? {};
+	const missing = Object.values(wanted).filter((name) => !process.env[name]);
+	if (missing.length) return { skip: `set ${missing.join(' and ')}` };
+	const parameters = structuredClone(node.parameters);
+	for (const [field, variable] of Object.entries(wanted)) {
+		const value = String(process.env[variable]);
+		parameters[field] = { __rl: true, mode: /^https?:\/\//.test(value) ? 'url' : 'id', value };
+	}
+	return { parameters };
+}
+
+function safeName(text: string): string {
+	return text.replace(/[^\p{L}\p{N}._ (),-]+/gu, '_');
+}
+
+/** Terminal columns: CJK characters take two. */
+function width(text: string): number {
+	return [...text].reduce((sum, c) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(c) ? 2 : 1), 0);
+}
+
+function printTable(rows: Row[]): void {
+	const headers = ['operation', 'file', 'MIME', 'bytes', 'ms'];
+	const cells = rows.map((r) => [r.operation, r.file, r.mimeType, String(r.bytes), r.ms.toFixed(0)]);
+	const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => width(c[i]))));
+	const line = (c: string[]) => c.map((v, i) => v + ' '.repeat(widths[i] - width(v))).join('  ').trimEnd();
+	console.log(line(headers));
+	console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+	for (const c of cells) console.log(line(c));
+}
+
+export async function main(): Promise<number> {
+	const real = Boolean(process.env.FEISHU_APP_ID && process.env.FEISHU_APP_SECRET);
+	let emulator: FeishuEmulator | undefined;
+	let credentials: Record<string, string>;
+	if (real) {
+		credentials = {
+			...realDomain(),
+			appId: String(process.env.FEISHU_APP_ID),
+			appSecret: String(process.env.FEISHU_APP_SECRET),
+			helpdeskId: process.env.FEISHU_HELPDESK_ID ?? '',
+			helpdeskToken: process.env.FEISHU_HELPDESK_TOKEN ?? '',
+			tenantAccessToken: '',
+		};
+		console.log(`Talking to the REAL Feishu API (${credentials.customBaseUrl || credentials.domain}) as app ${credentials.appId}.`);
+	} else {
+		emulator = await FeishuEmulator.start();
+		seed(emulator);
+		credentials = {
+			domain: 'custom',
+			customBaseUrl: emulator.baseUrl,
+			appId: emulator.appId,
+			appSecret: emulator.appSecret,
+			helpdeskId: emulator.helpdeskId,
+			helpdeskToken: emulator.helpdeskToken,
+			tenantAccessToken: '',
+		};
+		console.log(`Sandbox: the bundled Feishu emulator at ${emulator.baseUrl}.`);
+		console.log('(Set FEISHU_APP_ID and FEISHU_APP_SECRET, and FEISHU_DOMAIN=feishu|lark, to use the real API.)');
+	}
+	console.log(`Workflow: ${sampleWorkflow.name}, run through n8n's engine (n8n-core WorkflowExecute).\n`);
+
+	const store = new CredentialStore([{ ...CREDENTIAL, type: 'feishuApi', data: credentials }]);
+	const outDir = path.resolve('demo-output');
+	await rm(outDir, { recursive: true, force: true });
+	await mkdir(outDir, { recursive: true });
+
+	const rows: Row[] = [];
+	let failures = 0;
+	for (const node of sampleWorkflow.nodes as unknown as INode[]) {
+		if (node.type !== FEISHU_NODE) continue;
+		const prepared = real ? withRealIds(node) : { parameters: node.parameters };
+		if (!prepared.parameters) {
+			rows.push({ operation: node.name, file: `(skipped: ${prepared.skip})`, mimeType: '', bytes: '', ms: 0 });
+			continue;
+		}
+		const started = performance.now();
+		const result = await runNode({
+			nodeType: new FeishuImages(),
+			credentialTypes: [new FeishuApi()],
+			parameters: prepared.parameters,
+			credentials: { feishuApi: CREDENTIAL },
+			store,
+			nodeName: node.name,
+		});
+		const ms = performance.now() - started;
+		if (result.error) {
+			failures++;
+			rows.push({ operation: node.name, file: `(failed: ${result.error.message})`, mimeType: '', bytes: '', ms });
+			continue;
+		}
+		const folder = path.join(outDir, safeName(node.name));
+		await mkdir(folder, { recursive: true });
+		for (const item of result.items) {
+			const binary = item.binary?.data;
+			if (!binary) continue;
+			const bytes = await result.binaryBuffer(item);
+			const file = path.join(folder, safeName(binary.fileName ?? 'file'));
+			await writeFile(file, bytes);
+			rows.push({ operation: node.name, file: path.relative(process.cwd(), file), mimeType: binary.mimeType, bytes: bytes.length, ms });
+		}
+	}
+
+	printTable(rows);
+	if (emulator) {
+		console.log(`\nToken requests: ${emulator.counters.tokenRequests} for ${rows.length} files (one token, saved and reused).`);
+		await emulator.close();
+	}
+	console.log(`Files written to ${path.relative(process.cwd(), outDir) || '.'}/`);
+	removeEngineTempFolder();
+	return failures > 0 ? 1 : 0;
+}
