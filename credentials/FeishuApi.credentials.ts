@@ -8,6 +8,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { domainProperties, feishuIcon } from './feishu-domain';
+
 import { fetchTenantAccessToken } from '../nodes/FeishuImages/transport/token';
 
 export class FeishuApi implements ICredentialType {
@@ -15,31 +17,12 @@ export class FeishuApi implements ICredentialType {
 
 	displayName = 'Feishu API';
 
-	icon: Icon = { light: 'file:../nodes/FeishuImages/feishu.svg', dark: 'file:../nodes/FeishuImages/feishu.dark.svg' };
+	icon: Icon = feishuIcon;
 
 	documentationUrl = 'https://open.feishu.cn/document/server-docs/api-call-guide/calling-process/get-access-token';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Domain',
-			name: 'domain',
-			type: 'options',
-			options: [
-				{ name: 'Feishu (open.feishu.cn)', value: 'https://open.feishu.cn' },
-				{ name: 'Lark (open.larksuite.com)', value: 'https://open.larksuite.com' },
-				{ name: 'Custom Base URL', value: 'custom' },
-			],
-			default: 'https://open.feishu.cn',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'customBaseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://open.example.com',
-			description: 'Root URL of a private Feishu deployment, without /open-apis',
-			displayOptions: { show: { domain: ['custom'] } },
-		},
+		...domainProperties,
 		{
 			displayName: 'App ID',
 			name: 'appId',

@@ -1,5 +1,7 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { domainProperties, feishuIcon } from './feishu-domain';
+
 const LARK = 'https://open.larksuite.com';
 
 /**
@@ -15,31 +17,12 @@ export class FeishuOAuth2Api implements ICredentialType {
 
 	displayName = 'Feishu OAuth2 API';
 
-	icon: Icon = { light: 'file:../nodes/FeishuImages/feishu.svg', dark: 'file:../nodes/FeishuImages/feishu.dark.svg' };
+	icon: Icon = feishuIcon;
 
 	documentationUrl = 'https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Domain',
-			name: 'domain',
-			type: 'options',
-			options: [
-				{ name: 'Feishu (open.feishu.cn)', value: 'https://open.feishu.cn' },
-				{ name: 'Lark (open.larksuite.com)', value: LARK },
-				{ name: 'Custom Base URL', value: 'custom' },
-			],
-			default: 'https://open.feishu.cn',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'customBaseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://open.example.com',
-			description: 'Root URL of a private Feishu deployment, without /open-apis',
-			displayOptions: { show: { domain: ['custom'] } },
-		},
+		...domainProperties,
 		{
 			displayName: 'Grant Type',
 			name: 'grantType',

@@ -15,6 +15,7 @@ import { FeishuApi } from '../credentials/FeishuApi.credentials';
 import { FeishuImages } from '../nodes/FeishuImages/FeishuImages.node';
 import { FeishuEmulator, makeJpeg, makePng } from '../test/emulator';
 import { CredentialStore, removeEngineTempFolder, runNode } from '../test/engine';
+import { credentialData } from '../test/support/feishu';
 import sampleWorkflow from './sample-workflow.json';
 
 const FEISHU_NODE = 'n8n-nodes-feishu-images.feishuImages';
@@ -116,15 +117,7 @@ export async function main(): Promise<number> {
 	} else {
 		emulator = await FeishuEmulator.start();
 		seed(emulator);
-		credentials = {
-			domain: 'custom',
-			customBaseUrl: emulator.baseUrl,
-			appId: emulator.appId,
-			appSecret: emulator.appSecret,
-			helpdeskId: emulator.helpdeskId,
-			helpdeskToken: emulator.helpdeskToken,
-			tenantAccessToken: '',
-		};
+		credentials = credentialData(emulator);
 		console.log(`Sandbox: the bundled Feishu emulator at ${emulator.baseUrl}.`);
 		console.log('(Set FEISHU_APP_ID and FEISHU_APP_SECRET, and FEISHU_DOMAIN=feishu|lark, to use the real API.)');
 	}

@@ -158,6 +158,37 @@ const DOCX_ERRORS: Record<number, DocumentedError> = {
 	},
 };
 
+/** Lingo and its predecessor baike serve dictionary files the same way. */
+const DICTIONARY_FILE: Pick<DownloadEndpoint, 'parameters' | 'tokenKinds' | 'rateLimits' | 'fileNameFrom' | 'errors'> = {
+	parameters: [
+		{
+			name: 'fileToken',
+			label: 'File Token',
+			apiName: 'file_token',
+			in: 'path',
+			type: 'id',
+			required: true,
+			description: 'The file token of the dictionary image (from a dictionary entry or the image upload API)',
+			placeholder: 'boxbcEcmKiD3SGHvgqWTpvdc7jc',
+		},
+	],
+	tokenKinds: ['tenant', 'user'],
+	rateLimits: [
+		{ requests: 50, perMs: 1000 },
+		{ requests: 1000, perMs: 60_000 },
+	],
+	fileNameFrom: ['fileToken'],
+	errors: {
+		1540001: { httpStatus: 400, msg: 'invalid param', hint: 'A parameter is wrong. Check the file token.' },
+		1540002: {
+			httpStatus: 500,
+			msg: 'network anomaly, please try again',
+			hint: 'Usually a Feishu timeout: try again. If it keeps happening, contact Feishu support with the log ID.',
+			kind: 'transient',
+		},
+	},
+};
+
 /** Not an operation of its own: resolves a wiki link to the document it shows. */
 export const WIKI_NODE: DownloadEndpoint = {
 	resource: 'wiki',
@@ -387,35 +418,9 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		description: 'Download an image of the Feishu dictionary (词典) through the Lingo API, the successor of baike',
 		method: 'GET',
 		path: '/open-apis/lingo/v1/files/{file_token}/download',
-		parameters: [
-			{
-				name: 'fileToken',
-				label: 'File Token',
-				apiName: 'file_token',
-				in: 'path',
-				type: 'id',
-				required: true,
-				description: 'The file token of the dictionary image (from a dictionary entry or the image upload API)',
-				placeholder: 'boxbcEcmKiD3SGHvgqWTpvdc7jc',
-			},
-		],
-		tokenKinds: ['tenant', 'user'],
+		...DICTIONARY_FILE,
 		scopes: ['lingo:entity', 'lingo:entity:readonly'],
-		rateLimits: [
-			{ requests: 50, perMs: 1000 },
-			{ requests: 1000, perMs: 60_000 },
-		],
-		fileNameFrom: ['fileToken'],
 		docsUrl: 'https://open.feishu.cn/document/lingo-v1/file/download',
-		errors: {
-			1540001: { httpStatus: 400, msg: 'invalid param', hint: 'A parameter is wrong. Check the file token.' },
-			1540002: {
-				httpStatus: 500,
-				msg: 'network anomaly, please try again',
-				hint: 'Usually a Feishu timeout: try again. If it keeps happening, contact Feishu support with the log ID.',
-				kind: 'transient',
-			},
-		},
 	},
 	{
 		resource: 'dictionaryImage',
@@ -426,35 +431,9 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		description: 'Download an image of the Feishu dictionary (词典) through the older baike API, which Feishu is replacing with Lingo',
 		method: 'GET',
 		path: '/open-apis/baike/v1/files/{file_token}/download',
-		parameters: [
-			{
-				name: 'fileToken',
-				label: 'File Token',
-				apiName: 'file_token',
-				in: 'path',
-				type: 'id',
-				required: true,
-				description: 'The file token of the dictionary image (from a dictionary entry or the image upload API)',
-				placeholder: 'boxbcEcmKiD3SGHvgqWTpvdc7jc',
-			},
-		],
-		tokenKinds: ['tenant', 'user'],
+		...DICTIONARY_FILE,
 		scopes: ['baike:entity', 'baike:entity:exempt_review', 'baike:entity:readonly'],
-		rateLimits: [
-			{ requests: 50, perMs: 1000 },
-			{ requests: 1000, perMs: 60_000 },
-		],
-		fileNameFrom: ['fileToken'],
 		docsUrl: 'https://open.feishu.cn/document/server-docs/baike-v1/file/download',
-		errors: {
-			1540001: { httpStatus: 400, msg: 'invalid param', hint: 'A parameter is wrong. Check the file token.' },
-			1540002: {
-				httpStatus: 500,
-				msg: 'network anomaly, please try again',
-				hint: 'Usually a Feishu timeout: try again. If it keeps happening, contact Feishu support with the log ID.',
-				kind: 'transient',
-			},
-		},
 	},
 	{
 		resource: 'message',
