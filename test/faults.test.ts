@@ -48,6 +48,15 @@ describe('recovered with the bytes intact', () => {
 		expect(downloads()).toBe(times + 1);
 	});
 
+	it('a stalled body is cut off by the timeout in filesystem mode too, and fetched again', async () => {
+		h.emulator.injectFault({ kind: 'slowBody', delayMs: 5000 }, { endpoint: 'messageImage', id: 'img_1' });
+		const result = await h.run(messageImage('img_1', { timeout: 700 }), { binaryMode: 'filesystem' });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].binary?.data?.id).toMatch(/^filesystem/);
+		expect(await result.binaryBuffer(result.items[0])).toEqual(served);
+		expect(downloads()).toBe(2);
+	});
+
 	it('waits as long as x-ogw-ratelimit-reset says', async () => {
 		h.emulator.injectFault({ kind: 'rateLimit', resetSeconds: 1 }, { endpoint: 'messageImage' });
 		await h.run(messageImage('img_1'));

@@ -257,7 +257,8 @@ const optionsField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: DEFAULT_TIMEOUT_MS,
-			description: 'Time in ms to wait for Feishu to answer before the attempt counts as failed',
+			description:
+				'Time in ms Feishu may stay silent (before answering, or in the middle of a file) before the attempt counts as failed and is retried',
 		},
 	],
 };
