@@ -8,6 +8,9 @@ const ARRIVAL_JITTER_MS = 5;
 /** How often a waiter looks again while the send it waits on is still in flight. */
 const IN_FLIGHT_POLL_MS = 5;
 
+/** `sent` is swept whole only past this length (and past twice what survived the last sweep). */
+const SWEEP_AT_LEAST = 1024;
+
 export interface Slot {
 	/** The answer (or the failure) came back: the request reached Feishu no later than now. */
 	done(): void;
@@ -33,6 +36,9 @@ export class Pacer {
 	private sent: Stamp[] = [];
 
 	private queue: Promise<unknown> = Promise.resolve();
+
+	/** Length of `sent` past which stale stamps are swept from anywhere, not just the front. */
+	private sweepAt = SWEEP_AT_LEAST;
 
 	constructor(
 		private readonly windows: RateLimitWindow[],
@@ -72,22 +78,39 @@ export class Pacer {
 	/** How long until one more arrival keeps this window within its limit. */
 	private waitFor(window: RateLimitWindow, now: number): number {
 		if (window.requests <= 0) return 0;
+		// Fewer stamps than the limit cannot fill the window (the usual case below the limit).
+		if (this.sent.length < window.requests) return 0;
 		const span = window.perMs + ARRIVAL_JITTER_MS;
-		const recent = this.sent
-			.map((s) => (s.inFlight ? now : s.at))
-			.filter((at) => now - at < span)
-			.sort((a, b) => b - a);
-		if (recent.length < window.requests) return 0;
-		// The arrival that must leave the window before we may go.
-		const blocking = recent[window.requests - 1];
+		// A request in flight counts as arriving now: later than any answered one.
+		let inFlight = 0;
+		const answered: number[] = [];
+		for (const s of this.sent) {
+			if (s.inFlight) inFlight++;
+			else if (now - s.at < span) answered.push(s.at);
+		}
+		if (inFlight + answered.length < window.requests) return 0;
+		// The arrival that must leave the window before we may go; sorted only when the window is full.
+		let blocking = now;
+		if (inFlight < window.requests) {
+			answered.sort((a, b) => b - a);
+			blocking = answered[window.requests - inFlight - 1];
+		}
 		const wait = blocking + span - now + 1;
-		const waitingOnFlight = this.sent.some((s) => s.inFlight);
-		return waitingOnFlight ? Math.min(wait, IN_FLIGHT_POLL_MS) : wait;
+		return inFlight > 0 ? Math.min(wait, IN_FLIGHT_POLL_MS) : wait;
 	}
 
 	private forgetOlderThan(now: number): void {
 		const longest = Math.max(...this.windows.map((w) => w.perMs)) + ARRIVAL_JITTER_MS;
-		this.sent = this.sent.filter((s) => s.inFlight || now - s.at < longest);
+		const stale = (s: Stamp) => !s.inFlight && now - s.at >= longest;
+		// Stamps are pushed in send order, so the stale ones gather at the front.
+		let drop = 0;
+		while (drop < this.sent.length && stale(this.sent[drop])) drop++;
+		if (drop > 0) this.sent.splice(0, drop);
+		// A long download still in flight at the front holds the rest back: sweep now and then.
+		if (this.sent.length > this.sweepAt) {
+			this.sent = this.sent.filter((s) => !stale(s));
+			this.sweepAt = Math.max(SWEEP_AT_LEAST, 2 * this.sent.length);
+		}
 	}
 }
 
