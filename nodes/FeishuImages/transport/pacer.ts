@@ -3,10 +3,10 @@ import { sleep } from 'n8n-workflow';
 import type { RateLimitWindow } from '../catalogue';
 
 /** A small margin for clock granularity between our stamps and Feishu's count. */
-const ARRIVAL_JITTER_MS = 5;
+const ARRIVAL_JITTER_MS = 2;
 
 /** How often a waiter looks again while the send it waits on is still in flight. */
-const IN_FLIGHT_POLL_MS = 5;
+const IN_FLIGHT_POLL_MS = 2;
 
 /** `sent` is swept whole only past this length (and past twice what survived the last sweep). */
 const SWEEP_AT_LEAST = 1024;
