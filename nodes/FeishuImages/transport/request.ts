@@ -168,6 +168,9 @@ export async function downloadFile(
 	const { result, attempts } = await callFeishu(ctx, request, options, async (response) => {
 		const answer = await readFileAnswer(request.endpoint, response);
 		const binary = await store(answer);
+		// n8n 1.x does not count stored bytes; Node's HTTP client has already refused a body
+		// shorter than its Content-Length, so the declared length is the size.
+		binary.bytes ??= answer.contentLength;
 		if (answer.contentLength !== undefined && binary.bytes !== undefined && binary.bytes !== answer.contentLength) {
 			throw new AttemptError({
 				kind: 'transient',
