@@ -42,8 +42,6 @@ export interface TransportOptions {
 	/** Overrides every endpoint's documented limits (Feishu raises them for some apps). */
 	requestsPerSecond?: number;
 	credentialType: CredentialType;
-	/** First backoff step; tests shorten it. */
-	backoffBaseMs?: number;
 }
 
 export interface FileAnswer {
@@ -77,8 +75,10 @@ const NETWORK_ERROR_CODES = new Set([
 	'ENOTFOUND',
 	'ERR_STREAM_PREMATURE_CLOSE',
 	'UND_ERR_SOCKET',
-	'ERR_CANCELED',
 ]);
+
+/** First backoff step: 0.25–0.5 s, then 0.5–1 s, 1–2 s… */
+const BACKOFF_BASE_MS = 500;
 
 /** A Feishu error body is small; anything bigger that claims to be JSON is not one. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -153,7 +153,7 @@ async function callFeishu<T>(
 			if (!retryable || attempts > options.retries) {
 				throw toNodeError(node, request.endpoint, failure, request.itemIndex, attempts);
 			}
-			await sleep(backoffMs(attempts, failure, options.backoffBaseMs ?? 500));
+			await sleep(backoffMs(attempts, failure, BACKOFF_BASE_MS));
 		}
 	}
 }
@@ -313,6 +313,10 @@ function toFailure(error: unknown): FeishuFailure {
 	if (error instanceof AttemptError) return error.failure;
 	const tokenError = findCause(error, (e): e is FeishuCredentialError => e instanceof FeishuCredentialError);
 	if (tokenError) return { kind: 'credentials', msg: tokenError.message, code: tokenError.code, answered: true };
+	// The user stopped the execution (n8n aborts its requests): not a fault to retry.
+	if (findCause(error, (e): e is { code: 'ERR_CANCELED' } => (e as { code?: unknown })?.code === 'ERR_CANCELED')) {
+		return { kind: 'fatal', msg: 'the execution was cancelled' };
+	}
 	const code = findNetworkCode(error);
 	const message = (error as { message?: unknown })?.message;
 	const text = typeof message === 'string' ? message : 'unknown error';
