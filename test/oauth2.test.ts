@@ -84,6 +84,15 @@ it('offers the user identity only where Feishu accepts a user token', () => {
 	expect(appOnly.displayOptions?.hide?.resource).toEqual(['whiteboard', 'dictionaryImage', 'document']);
 });
 
+it('a user identity left over on an app-only operation is refused with what to change', async () => {
+	h.emulator.addMessageImage('img_app_only');
+	const result = await h.run(asUser({ resource: 'messageImage', operation: 'download', imageKey: locator('img_app_only') }), {
+		credentials: { feishuOAuth2Api: userCredential },
+	});
+	expect(result.error?.message).toBe('Message Image → Download works with the app identity only');
+	expect(h.emulator.counters.downloads.messageImage).toBe(0);
+});
+
 it('asks Feishu for offline_access so that the token can be refreshed', () => {
 	const scope = new FeishuOAuth2Api().properties.find((p) => p.name === 'scope');
 	expect(String(scope?.default).split(' ')).toContain('offline_access');

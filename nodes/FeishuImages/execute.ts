@@ -8,7 +8,7 @@ import { downloadDocumentWhiteboards, resolveWikiDocument } from './operations/d
 import { downloadToItem, mapConcurrent, readOutputOptions, type RunContext } from './operations/download';
 import { downloadAllTicketImages } from './operations/ticket-images';
 import { readItemParameters } from './request-builder';
-import { credentialKeyOf, TENANT_CREDENTIAL } from './transport/request';
+import { credentialKeyOf, TENANT_CREDENTIAL, USER_CREDENTIAL } from './transport/request';
 import { tokenGateFor } from './transport/token-gate';
 
 function readEndpoint(ctx: IExecuteFunctions): DownloadEndpoint {
@@ -78,6 +78,12 @@ export async function executeDownloads(ctx: IExecuteFunctions): Promise<INodeExe
 	if (items.length === 0) return [[]];
 	const endpoint = readEndpoint(ctx);
 	const credentialType = credentialTypeOf(ctx);
+	if (credentialType === USER_CREDENTIAL && !endpoint.tokenKinds.includes('user')) {
+		// A value left over from another resource: Feishu serves this one to the app only.
+		throw new NodeOperationError(ctx.getNode(), `${endpoint.resourceName} → ${endpoint.operationName} works with the app identity only`, {
+			description: 'Set Authentication to "App (Tenant Access Token)" and pick a Feishu API credential.',
+		});
+	}
 	const connection = await openConnection(ctx, credentialType);
 	if (credentialType === TENANT_CREDENTIAL && !connection.hasToken) {
 		tokenGateFor(credentialKeyOf(ctx, credentialType)).markCold();
