@@ -9,17 +9,11 @@ import { FeishuCredentialError, resolveBaseUrl } from './transport/token';
 const SAFE_HEADER_TEXT = /^[\x20-\x7e]+$/;
 
 function resolveBaseUrlOrExplain(ctx: IExecuteFunctions, credentials: ICredentialDataDecryptedObject): string {
-	const resolved = attempt(() => resolveBaseUrl(credentials));
-	if (resolved.ok) return resolved.value;
-	const message = resolved.error instanceof FeishuCredentialError ? resolved.error.message : 'The Feishu API credential is invalid';
-	throw new NodeOperationError(ctx.getNode(), message);
-}
-
-function attempt<T>(fn: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
 	try {
-		return { ok: true, value: fn() };
+		return resolveBaseUrl(credentials);
 	} catch (error) {
-		return { ok: false, error };
+		const message = error instanceof FeishuCredentialError ? error.message : 'The Feishu API credential is invalid';
+		throw new NodeOperationError(ctx.getNode(), message);
 	}
 }
 

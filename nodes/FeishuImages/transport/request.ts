@@ -346,13 +346,11 @@ function findCause<T>(error: unknown, test: (e: unknown) => e is T): T | undefin
 }
 
 function findNetworkCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; current && depth < 5; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return code;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
+	const coded = findCause(error, (e): e is { code: string } => {
+		const code = (e as { code?: unknown })?.code;
+		return typeof code === 'string' && NETWORK_ERROR_CODES.has(code);
+	});
+	return coded?.code;
 }
 
 /**
