@@ -12,7 +12,8 @@ export interface EmulatorCall {
 	args: unknown[];
 }
 
-export type EmulatorReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+export type EmulatorReply =
+	{ id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
 type Result<M extends MethodName> = Awaited<ReturnType<EmulatorHandlers[M]>>;
 
@@ -20,7 +21,10 @@ export const ENTRY = path.join(__dirname, 'index.js');
 
 export class RemoteEmulator {
 	private nextId = 1;
-	private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+	private readonly pending = new Map<
+		number,
+		{ resolve(v: unknown): void; reject(e: Error): void }
+	>();
 
 	private constructor(private readonly child: ChildProcess) {
 		child.on('message', (raw) => {
@@ -32,13 +36,16 @@ export class RemoteEmulator {
 			else waiter.reject(new Error(`emulator: ${reply.error}`));
 		});
 		child.on('exit', (code) => {
-			for (const waiter of this.pending.values()) waiter.reject(new Error(`emulator process exited (${code})`));
+			for (const waiter of this.pending.values())
+				waiter.reject(new Error(`emulator process exited (${code})`));
 			this.pending.clear();
 		});
 	}
 
 	static async start(): Promise<RemoteEmulator> {
-		const child = fork(ENTRY, ['child', 'emulator-process'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		const child = fork(ENTRY, ['child', 'emulator-process'], {
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		});
 		await new Promise<void>((resolve, reject) => {
 			const onMessage = (message: unknown) => {
 				if ((message as { ready?: boolean })?.ready) {
@@ -47,14 +54,18 @@ export class RemoteEmulator {
 					resolve();
 				}
 			};
-			const onExit = (code: number | null) => reject(new Error(`emulator process exited before it was ready (${code})`));
+			const onExit = (code: number | null) =>
+				reject(new Error(`emulator process exited before it was ready (${code})`));
 			child.on('message', onMessage);
 			child.once('exit', onExit);
 		});
 		return new RemoteEmulator(child);
 	}
 
-	async call<M extends MethodName>(method: M, ...args: Parameters<EmulatorHandlers[M]>): Promise<Result<M>> {
+	async call<M extends MethodName>(
+		method: M,
+		...args: Parameters<EmulatorHandlers[M]>
+	): Promise<Result<M>> {
 		const id = this.nextId++;
 		return await new Promise<Result<M>>((resolve, reject) => {
 			this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });

@@ -59,7 +59,11 @@ const handlers = {
 	/** Arrivals at one endpoint since the last reset: count and first/last performance.now(). */
 	arrivals: (endpoint: EndpointName) => {
 		const at = emulator.requestLog.filter((e) => e.endpoint === endpoint).map((e) => e.at);
-		return { count: at.length, first: at.length ? Math.min(...at) : 0, last: at.length ? Math.max(...at) : 0 };
+		return {
+			count: at.length,
+			first: at.length ? Math.min(...at) : 0,
+			last: at.length ? Math.max(...at) : 0,
+		};
 	},
 	connections: () => connections,
 	/** This process's CPU time so far, in ms (user + system). */

@@ -23,7 +23,14 @@ import { ENTRY, RemoteEmulator } from './emulator-client';
 import { ReferenceDownload } from './reference-node';
 import { breakdown, startProfile, stopProfile } from './profile';
 import type { MemoryCaseInput, MemoryCaseName, MemoryCaseResult } from './memory-case';
-import { Credential, describeFailure, fetchToken, runAxiosLoop, runFeishuNode, type EmulatorInfo } from './workload';
+import {
+	Credential,
+	describeFailure,
+	fetchToken,
+	runAxiosLoop,
+	runFeishuNode,
+	type EmulatorInfo,
+} from './workload';
 
 const PHASES = ['throughput', 'pacing', 'memory', 'tokens'] as const;
 type Phase = (typeof PHASES)[number];
@@ -31,13 +38,16 @@ const SIDES = ['node', 'nodeFs', 'reference', 'axios'] as const;
 type Side = (typeof SIDES)[number];
 
 function parseArgs(argv: string[]) {
-	const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+	const get = (name: string) =>
+		argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 	const only = get('only')?.split(',').filter(Boolean) ?? [...PHASES];
 	const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
-	if (unknown.length) throw new Error(`unknown phase(s): ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
+	if (unknown.length)
+		throw new Error(`unknown phase(s): ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
 	const sides = get('sides')?.split(',').filter(Boolean) ?? [...SIDES];
 	const unknownSides = sides.filter((s) => !(SIDES as readonly string[]).includes(s));
-	if (unknownSides.length) throw new Error(`unknown side(s): ${unknownSides.join(', ')} (known: ${SIDES.join(', ')})`);
+	if (unknownSides.length)
+		throw new Error(`unknown side(s): ${unknownSides.join(', ')} (known: ${SIDES.join(', ')})`);
 	return {
 		phases: new Set(only as Phase[]),
 		runs: Math.max(1, Number(get('runs') ?? 5)),
@@ -89,7 +99,12 @@ const TICK_MS = 10; // USER_HZ is 100 on Linux
 /** CPU time the whole machine spent busy so far, in ms (all CPUs), from /proc/stat; NaN elsewhere. */
 function machineBusyMs(): number {
 	try {
-		const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+		const fields = readFileSync('/proc/stat', 'utf8')
+			.split('\n')[0]
+			.trim()
+			.split(/\s+/)
+			.slice(1)
+			.map(Number);
 		const [user, nice, system, , , irq, softirq, steal] = fields;
 		return (user + nice + system + irq + softirq + steal) * TICK_MS;
 	} catch {
@@ -101,7 +116,10 @@ function machineBusyMs(): number {
 function ownTreeMs(): number {
 	try {
 		const stat = readFileSync('/proc/self/stat', 'utf8');
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+		const fields = stat
+			.slice(stat.lastIndexOf(')') + 2)
+			.split(' ')
+			.map(Number);
 		// utime, stime, cutime, cstime are fields 14-17, i.e. 11-14 after the command name.
 		return (fields[11] + fields[12] + fields[13] + fields[14]) * TICK_MS;
 	} catch {
@@ -130,8 +148,14 @@ async function throughput(
 	const ids = Array.from({ length: N }, (_, i) => `img_bench_tp_${i}`);
 	const { bytes } = await emulator.call('addFiles', 'messageImage', ids);
 	const items = itemsWithIds(ids);
-	const params = messageImage('={{ $json.id }}', { concurrency: CONCURRENCY, requestsPerSecond: 1_000_000 });
-	const referenceParams: INodeParameters = { imageKey: '={{ $json.id }}', concurrency: CONCURRENCY };
+	const params = messageImage('={{ $json.id }}', {
+		concurrency: CONCURRENCY,
+		requestsPerSecond: 1_000_000,
+	});
+	const referenceParams: INodeParameters = {
+		imageKey: '={{ $json.id }}',
+		concurrency: CONCURRENCY,
+	};
 	const urls = ids.map((id) => `${info.baseUrl}/open-apis/im/v1/images/${id}`);
 	const token = await fetchToken(info);
 	const credentials: Record<Side, Credential> = {
@@ -140,7 +164,10 @@ async function throughput(
 		reference: new Credential(info),
 		axios: new Credential(info),
 	};
-	const results: Record<Side, Array<{ wallMs: number; cpuMs: number; emulatorCpuMs: number; connections: number }>> = {
+	const results: Record<
+		Side,
+		Array<{ wallMs: number; cpuMs: number; emulatorCpuMs: number; connections: number }>
+	> = {
 		node: [],
 		nodeFs: [],
 		reference: [],
@@ -153,13 +180,19 @@ async function throughput(
 		let cpuMs: number;
 		if (side === 'axios') {
 			const run = await runAxiosLoop(urls, token, CONCURRENCY);
-			if (run.ok !== N || run.bytes !== bytes) throw new Error(`axios loop: ${run.ok}/${N} files, ${run.bytes}/${bytes} bytes`);
+			if (run.ok !== N || run.bytes !== bytes)
+				throw new Error(`axios loop: ${run.ok}/${N} files, ${run.bytes}/${bytes} bytes`);
 			({ wallMs, cpuMs } = run);
 		} else {
-			const run = await runFeishuNode(credentials[side], side === 'reference' ? referenceParams : params, items, {
-				binaryMode: side === 'nodeFs' ? 'filesystem' : 'memory',
-				nodeType: side === 'reference' ? new ReferenceDownload() : undefined,
-			});
+			const run = await runFeishuNode(
+				credentials[side],
+				side === 'reference' ? referenceParams : params,
+				items,
+				{
+					binaryMode: side === 'nodeFs' ? 'filesystem' : 'memory',
+					nodeType: side === 'reference' ? new ReferenceDownload() : undefined,
+				},
+			);
 			if (run.ok !== N) throw new Error(`${side}: ${run.ok}/${N} files: ${describeFailure(run)}`);
 			({ wallMs, cpuMs } = run);
 		}
@@ -170,7 +203,9 @@ async function throughput(
 
 	const profiles: Partial<Record<Side, Map<string, number>>> = {};
 	if (profileDir) mkdirSync(profileDir, { recursive: true });
-	log(`phase 1: ${N} small images (${fmt(bytes / N)} B each), concurrency ${CONCURRENCY}: 2 warm-up runs per client`);
+	log(
+		`phase 1: ${N} small images (${fmt(bytes / N)} B each), concurrency ${CONCURRENCY}: 2 warm-up runs per client`,
+	);
 	for (let i = 0; i < 2; i++) for (const side of sides) await once(side);
 	const busy0 = machineBusyMs();
 	const own0 = process.cpuUsage();
@@ -184,14 +219,19 @@ async function throughput(
 			results[side].push(await once(side));
 			if (profileDir) {
 				const profile = await stopProfile();
-				writeFileSync(path.join(profileDir, `${side}-${r + 1}.cpuprofile`), JSON.stringify(profile));
+				writeFileSync(
+					path.join(profileDir, `${side}-${r + 1}.cpuprofile`),
+					JSON.stringify(profile),
+				);
 				for (const [kind, ms] of breakdown(profile)) {
 					const perSide = (profiles[side] ??= new Map());
 					perSide.set(kind, (perSide.get(kind) ?? 0) + ms);
 				}
 			}
 		}
-		log(`phase 1: run ${r + 1}/${runs}: ${sides.map((s) => `${s} ${fmt(results[s][r].wallMs)} ms`).join(', ')}`);
+		log(
+			`phase 1: run ${r + 1}/${runs}: ${sides.map((s) => `${s} ${fmt(results[s][r].wallMs)} ms`).join(', ')}`,
+		);
 	}
 
 	const ownUsage = process.cpuUsage(own0);
@@ -230,21 +270,39 @@ async function throughput(
 	report.push(
 		table(
 			`Phase 1 — throughput, ${N} small images, concurrency ${CONCURRENCY}, median of ${runs} runs (after 2 warm-ups); other processes used ${others} of the machine meanwhile`,
-			['client', 'wall ms (median)', `wall ms (each run)`, 'items/s', 'client CPU µs/item', 'emulator CPU', 'TCP connections', 'ratio to axios'],
+			[
+				'client',
+				'wall ms (median)',
+				`wall ms (each run)`,
+				'items/s',
+				'client CPU µs/item',
+				'emulator CPU',
+				'TCP connections',
+				'ratio to axios',
+			],
 			rows,
 		),
 	);
 	if (sides.includes('node') && sides.includes('axios')) {
 		const ratio = summary('node').wall / axiosWall;
 		const cpuRatio = summary('node').cpu / summary('axios').cpu;
-		goal('1. node ÷ axios wall time (1,000 images)', '≤ 1.15', `${fmt(ratio, 2)} (CPU time: ${fmt(cpuRatio, 2)})`, ratio <= 1.15);
+		goal(
+			'1. node ÷ axios wall time (1,000 images)',
+			'≤ 1.15',
+			`${fmt(ratio, 2)} (CPU time: ${fmt(cpuRatio, 2)})`,
+			ratio <= 1.15,
+		);
 	}
 	if (profileDir) {
 		const kinds = [...new Set(sides.flatMap((side) => [...(profiles[side]?.keys() ?? [])]))];
-		const perItem = (side: Side, kind: string) => ((profiles[side]?.get(kind) ?? 0) / runs / N) * 1000;
+		const perItem = (side: Side, kind: string) =>
+			((profiles[side]?.get(kind) ?? 0) / runs / N) * 1000;
 		kinds.sort((a, b) => perItem(sides[0], b) - perItem(sides[0], a));
 		const rows = kinds.map((kind) => [kind, ...sides.map((side) => fmt(perItem(side, kind)))]);
-		rows.push(['total (wall, while profiled)', ...sides.map((side) => fmt(kinds.reduce((sum, k) => sum + perItem(side, k), 0)))]);
+		rows.push([
+			'total (wall, while profiled)',
+			...sides.map((side) => fmt(kinds.reduce((sum, k) => sum + perItem(side, k), 0))),
+		]);
 		report.push(
 			table(
 				`Phase 1 — where the time went: µs per item by kind of work (CPU profiles of the timed runs, in ${profileDir})`,
@@ -267,8 +325,18 @@ async function pacing(emulator: RemoteEmulator, info: EmulatorInfo): Promise<voi
 		limit: number;
 		params: (options: Record<string, unknown>) => INodeParameters;
 	}> = [
-		{ name: 'whiteboard', endpoint: 'whiteboard', limit: 10, params: (o) => whiteboard('={{ $json.id }}', o) },
-		{ name: 'dictionary (baike)', endpoint: 'baikeFile', limit: 50, params: (o) => dictionaryImage('={{ $json.id }}', o) },
+		{
+			name: 'whiteboard',
+			endpoint: 'whiteboard',
+			limit: 10,
+			params: (o) => whiteboard('={{ $json.id }}', o),
+		},
+		{
+			name: 'dictionary (baike)',
+			endpoint: 'baikeFile',
+			limit: 50,
+			params: (o) => dictionaryImage('={{ $json.id }}', o),
+		},
 	];
 	const rows: string[][] = [];
 	const out: unknown[] = [];
@@ -277,8 +345,14 @@ async function pacing(emulator: RemoteEmulator, info: EmulatorInfo): Promise<voi
 		await emulator.call('addFiles', c.endpoint, ids);
 		await emulator.call('enforceRateLimit', c.endpoint, c.limit);
 		await emulator.call('resetCounters');
-		log(`phase 2: ${c.name}: ${N} items at ${c.limit} req/s enforced (about ${fmt(N / c.limit)} s)`);
-		const run = await runFeishuNode(new Credential(info), c.params({ concurrency: CONCURRENCY }), itemsWithIds(ids));
+		log(
+			`phase 2: ${c.name}: ${N} items at ${c.limit} req/s enforced (about ${fmt(N / c.limit)} s)`,
+		);
+		const run = await runFeishuNode(
+			new Credential(info),
+			c.params({ concurrency: CONCURRENCY }),
+			itemsWithIds(ids),
+		);
 		const counters = await emulator.call('counters');
 		const arrivals = await emulator.call('arrivals', c.endpoint);
 		await emulator.call('enforceRateLimit', c.endpoint, null);
@@ -301,15 +375,45 @@ async function pacing(emulator: RemoteEmulator, info: EmulatorInfo): Promise<voi
 			String(counters.status429),
 			String(failed),
 		]);
-		goal(`2. ${c.name} @ ${c.limit}/s: share of limit`, '≥ 95%', `${fmt(share * 100, 1)}%`, share >= 0.95);
-		goal(`2. ${c.name} @ ${c.limit}/s: 429s / failed items`, '0 / 0', `${counters.status429} / ${failed}`, counters.status429 === 0 && failed === 0);
+		goal(
+			`2. ${c.name} @ ${c.limit}/s: share of limit`,
+			'≥ 95%',
+			`${fmt(share * 100, 1)}%`,
+			share >= 0.95,
+		);
+		goal(
+			`2. ${c.name} @ ${c.limit}/s: 429s / failed items`,
+			'0 / 0',
+			`${counters.status429} / ${failed}`,
+			counters.status429 === 0 && failed === 0,
+		);
 		if (failed) log(`phase 2: ${c.name}: first failure: ${describeFailure(run)}`);
-		out.push({ ...c, params: undefined, wallMs: run.wallMs, counters, arrivals, share, arrivalRate, failed });
+		out.push({
+			...c,
+			params: undefined,
+			wallMs: run.wallMs,
+			counters,
+			arrivals,
+			share,
+			arrivalRate,
+			failed,
+		});
 	}
 	report.push(
 		table(
 			`Phase 2 — pacing against the emulator's enforced limit, ${N} items, concurrency ${CONCURRENCY}, default pacing`,
-			['endpoint', 'limit/s', 'items', 'requests', 'wall s', 'arrival span s', 'arrivals/s (n−1)/span', 'share of limit', '429s', 'failed items'],
+			[
+				'endpoint',
+				'limit/s',
+				'items',
+				'requests',
+				'wall s',
+				'arrival span s',
+				'arrivals/s (n−1)/span',
+				'share of limit',
+				'429s',
+				'failed items',
+			],
 			rows,
 		),
 	);
@@ -336,7 +440,11 @@ async function runMemoryCase(input: MemoryCaseInput): Promise<MemoryCaseResult> 
 	});
 }
 
-async function memory(emulator: RemoteEmulator, info: EmulatorInfo, repeats: number): Promise<void> {
+async function memory(
+	emulator: RemoteEmulator,
+	info: EmulatorInfo,
+	repeats: number,
+): Promise<void> {
 	const SIZE = 200 * 1024 * 1024;
 	const bigToken = 'bench_big_200mb';
 	const warmToken = 'bench_warm_1mb';
@@ -356,7 +464,8 @@ async function memory(emulator: RemoteEmulator, info: EmulatorInfo, repeats: num
 			results.set(c.name, [...(results.get(c.name) ?? []), result]);
 		}
 	}
-	const worst = (name: MemoryCaseName) => Math.max(...(results.get(name) ?? []).map((x) => x.growthMb));
+	const worst = (name: MemoryCaseName) =>
+		Math.max(...(results.get(name) ?? []).map((x) => x.growthMb));
 	const floor = worst('stream');
 	const rows = cases.map((c) => {
 		const list = results.get(c.name) ?? [];
@@ -374,17 +483,35 @@ async function memory(emulator: RemoteEmulator, info: EmulatorInfo, repeats: num
 			ok ? 'yes' : 'NO',
 		];
 	});
-	const method = [...results.values()].flat().every((x) => x.method === 'VmHWM') ? 'kernel peak (VmHWM)' : 'sampler';
+	const method = [...results.values()].flat().every((x) => x.method === 'VmHWM')
+		? 'kernel peak (VmHWM)'
+		: 'sampler';
 	report.push(
 		table(
 			`Phase 3 — peak RSS growth while downloading one 200 MiB file, one fresh process per case, ${repeats} repeats, peak by ${method}`,
-			['client', 'growth MiB (worst)', 'growth MiB (each)', '10 ms sampler (each)', 'baseline RSS MiB', 'MiB/s', 'ratio to floor', 'sha256 = emulator'],
+			[
+				'client',
+				'growth MiB (worst)',
+				'growth MiB (each)',
+				'10 ms sampler (each)',
+				'baseline RSS MiB',
+				'MiB/s',
+				'ratio to floor',
+				'sha256 = emulator',
+			],
 			rows,
 		),
 	);
 	const node = worst('node');
-	const nodeOk = (results.get('node') ?? []).every((x) => x.sha256 === expected && x.bytes === SIZE);
-	goal('3. node RSS growth, 200 MiB file (filesystem mode)', '≤ 64 MiB', `${fmt(node, 1)} MiB (${fmt(node / floor, 2)}× floor)`, node <= 64);
+	const nodeOk = (results.get('node') ?? []).every(
+		(x) => x.sha256 === expected && x.bytes === SIZE,
+	);
+	goal(
+		'3. node RSS growth, 200 MiB file (filesystem mode)',
+		'≤ 64 MiB',
+		`${fmt(node, 1)} MiB (${fmt(node / floor, 2)}× floor)`,
+		node <= 64,
+	);
 	goal('3. stored file sha256 = emulator sha256', 'equal', nodeOk ? 'equal' : 'DIFFERENT', nodeOk);
 	raw.memory = { SIZE, expected, results: Object.fromEntries(results), floorMb: floor };
 }
@@ -407,7 +534,11 @@ async function tokens(emulator: RemoteEmulator, info: EmulatorInfo): Promise<voi
 	let sharedOk = 0;
 	let sharedFailed = 0;
 	for (let e = 0; e < 10; e++) {
-		const run = await runFeishuNode(shared, params, itemsWithIds(ids.slice(e * 100, e * 100 + 100)));
+		const run = await runFeishuNode(
+			shared,
+			params,
+			itemsWithIds(ids.slice(e * 100, e * 100 + 100)),
+		);
 		sharedOk += run.ok;
 		sharedFailed += run.failed;
 	}
@@ -418,13 +549,28 @@ async function tokens(emulator: RemoteEmulator, info: EmulatorInfo): Promise<voi
 			['workload', 'items ok', 'failed', 'token requests'],
 			[
 				['1 execution × 1,000 items', String(single.ok), String(single.failed), String(singleHits)],
-				['10 executions × 100 items, one credential store', String(sharedOk), String(sharedFailed), String(sharedHits)],
+				[
+					'10 executions × 100 items, one credential store',
+					String(sharedOk),
+					String(sharedFailed),
+					String(sharedHits),
+				],
 			],
 		),
 	);
 	goal('4. token requests, 1 execution × 1,000 items', '1', String(singleHits), singleHits === 1);
-	goal('4. token requests, 10 executions sharing a credential', '1', String(sharedHits), sharedHits === 1);
-	raw.tokens = { singleHits, sharedHits, single: { ok: single.ok, failed: single.failed }, shared: { ok: sharedOk, failed: sharedFailed } };
+	goal(
+		'4. token requests, 10 executions sharing a credential',
+		'1',
+		String(sharedHits),
+		sharedHits === 1,
+	);
+	raw.tokens = {
+		singleHits,
+		sharedHits,
+		single: { ok: single.ok, failed: single.failed },
+		shared: { ok: sharedOk, failed: sharedFailed },
+	};
 }
 
 // ---- main ------------------------------------------------------------------------------------
@@ -435,11 +581,14 @@ async function main(): Promise<void> {
 	const busyAtStart = machineBusyMs();
 	const ownAtStart = ownTreeMs();
 	const cpus = os.cpus();
-	log(`node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${fmt(os.totalmem() / 1024 ** 3, 1)} GiB`);
+	log(
+		`node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${fmt(os.totalmem() / 1024 ** 3, 1)} GiB`,
+	);
 	const emulator = await RemoteEmulator.start();
 	try {
 		const info = (await emulator.call('info')) as EmulatorInfo;
-		if (args.phases.has('throughput')) await throughput(emulator, info, args.runs, args.sides, args.profile);
+		if (args.phases.has('throughput'))
+			await throughput(emulator, info, args.runs, args.sides, args.profile);
 		if (args.phases.has('pacing')) await pacing(emulator, info);
 		if (args.phases.has('memory')) await memory(emulator, info, 3);
 		if (args.phases.has('tokens')) await tokens(emulator, info);

@@ -11,7 +11,15 @@
  * the fallback where clear_refs is not available.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	createReadStream,
+	createWriteStream,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,7 +54,9 @@ export interface MemoryCaseResult {
 
 function procStatusKb(field: 'VmRSS' | 'VmHWM'): number | undefined {
 	try {
-		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+			readFileSync('/proc/self/status', 'utf8'),
+		);
 		return match ? Number(match[1]) : undefined;
 	} catch {
 		return undefined;
@@ -89,9 +99,13 @@ async function tokenFor(info: EmulatorInfo): Promise<string> {
 }
 
 /** One download of `token` the case's way; returns the bytes' size and a way to hash what was stored. */
-type Download = (token: string) => Promise<{ bytes: number; hash: () => Promise<string>; release: () => void }>;
+type Download = (
+	token: string,
+) => Promise<{ bytes: number; hash: () => Promise<string>; release: () => void }>;
 
-async function prepare(input: MemoryCaseInput): Promise<{ download: Download; cleanup: () => void }> {
+async function prepare(
+	input: MemoryCaseInput,
+): Promise<{ download: Download; cleanup: () => void }> {
 	const { info } = input;
 	if (input.case === 'stream') {
 		const bearer = await tokenFor(info);
@@ -126,7 +140,10 @@ async function prepare(input: MemoryCaseInput): Promise<{ download: Download; cl
 			const bytes = body.length;
 			return {
 				bytes,
-				hash: async () => createHash('sha256').update(body ?? Buffer.alloc(0)).digest('hex'),
+				hash: async () =>
+					createHash('sha256')
+						.update(body ?? Buffer.alloc(0))
+						.digest('hex'),
 				release: () => {
 					body = undefined;
 				},
@@ -146,7 +163,8 @@ async function prepare(input: MemoryCaseInput): Promise<{ download: Download; cl
 			continueOnFail: false,
 		});
 		const binary = run.result.items[0]?.binary?.data;
-		if (!binary?.id) throw new Error(`the node stored no file: ${describeFailure(run) ?? 'no binary id'}`);
+		if (!binary?.id)
+			throw new Error(`the node stored no file: ${describeFailure(run) ?? 'no binary id'}`);
 		const id = binary.id;
 		return {
 			bytes: Number(run.result.items[0].json.fileSize),
@@ -178,7 +196,9 @@ async function measure(input: MemoryCaseInput): Promise<MemoryCaseResult> {
 		sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
 		const hwmKb = kernelPeak ? (procStatusKb('VmHWM') ?? 0) : 0;
 		const sampledGrowthMb = (sampledPeak / 1024 - baselineKb) / 1024;
-		const growthMb = kernelPeak ? (Math.max(hwmKb, sampledPeak / 1024) - baselineKb) / 1024 : sampledGrowthMb;
+		const growthMb = kernelPeak
+			? (Math.max(hwmKb, sampledPeak / 1024) - baselineKb) / 1024
+			: sampledGrowthMb;
 		const sha256 = await big.hash();
 		big.release();
 		return {
@@ -201,7 +221,10 @@ measure(input).then(
 	(result) => process.send?.(result, () => process.exit(0)),
 	(error: unknown) =>
 		process.send?.(
-			{ case: input.case, error: String((error as Error)?.stack ?? error) } as Partial<MemoryCaseResult>,
+			{
+				case: input.case,
+				error: String((error as Error)?.stack ?? error),
+			} as Partial<MemoryCaseResult>,
 			() => process.exit(0),
 		),
 );

@@ -56,12 +56,18 @@ const KINDS: Array<[string, RegExp]> = [
 		'n8n expressions (workflow data proxy, luxon, tournament)',
 		/n8n-workflow\/dist\/cjs\/(expression|workflow-data-proxy|workflow-expression|extensions\/|expression-)|node_modules\/(luxon|@n8n\/tournament|esprima-next|recast|ast-types|jmespath|js-base64|@n8n\/expression)/,
 	],
-	['n8n binary data (prepareBinaryData, store)', /n8n-core\/dist\/(binary-data|execution-engine\/node-execution-context\/utils\/binary-helper)|@n8n\/blob-storage/],
+	[
+		'n8n binary data (prepareBinaryData, store)',
+		/n8n-core\/dist\/(binary-data|execution-engine\/node-execution-context\/utils\/binary-helper)|@n8n\/blob-storage/,
+	],
 	[
 		'n8n HTTP stack (request helpers, axios, agents)',
 		/n8n-core\/dist\/execution-engine\/node-execution-context\/utils\/request-helpers|@n8n\/backend-network|node_modules\/(axios|follow-redirects|proxy-from-env|form-data|combined-stream|mime-types)\//,
 	],
-	['credentials (getCredentials, authenticate)', /test\/engine\/credentials-helper\.ts|n8n-core\/dist\/credentials/],
+	[
+		'credentials (getCredentials, authenticate)',
+		/test\/engine\/credentials-helper\.ts|n8n-core\/dist\/credentials/,
+	],
 	['n8n engine (WorkflowExecute, contexts)', /node_modules\/(n8n-core|n8n-workflow|@n8n)\//],
 	['benchmark harness (test/engine, bench)', /\/test\/engine\/|\/bench\//],
 ];

@@ -8,7 +8,12 @@
  * node and it is the node's own code.
  */
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 export class ReferenceDownload implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,7 +21,8 @@ export class ReferenceDownload implements INodeType {
 		name: 'benchReferenceDownload',
 		group: ['input'],
 		version: 1,
-		description: 'Benchmark only: GET one Feishu message image per item with n8n helpers and nothing else',
+		description:
+			'Benchmark only: GET one Feishu message image per item with n8n helpers and nothing else',
 		defaults: { name: 'Reference Download' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -43,9 +49,20 @@ export class ReferenceDownload implements INodeType {
 					url: `${baseUrl}/open-apis/im/v1/images/${encodeURIComponent(key)}`,
 					encoding: 'stream',
 					returnFullResponse: true,
-				})) as { body: Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0]; headers: Record<string, string> };
-				const binary = await this.helpers.prepareBinaryData(response.body, `${key}.png`, response.headers['content-type']);
-				results[itemIndex] = { json: { imageKey: key }, binary: { data: binary }, pairedItem: { item: itemIndex } };
+				})) as {
+					body: Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+					headers: Record<string, string>;
+				};
+				const binary = await this.helpers.prepareBinaryData(
+					response.body,
+					`${key}.png`,
+					response.headers['content-type'],
+				);
+				results[itemIndex] = {
+					json: { imageKey: key },
+					binary: { data: binary },
+					pairedItem: { item: itemIndex },
+				};
 			}
 		};
 		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));

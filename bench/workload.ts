@@ -91,7 +91,8 @@ export async function fetchToken(info: EmulatorInfo): Promise<string> {
 		`${info.baseUrl}/open-apis/auth/v3/tenant_access_token/internal`,
 		{ app_id: info.appId, app_secret: info.appSecret },
 	);
-	if (response.data.code !== 0) throw new Error(`token endpoint answered code ${response.data.code}`);
+	if (response.data.code !== 0)
+		throw new Error(`token endpoint answered code ${response.data.code}`);
 	return response.data.tenant_access_token;
 }
 
@@ -107,7 +108,11 @@ export interface AxiosRun {
  * (token fetched once up front, not timed). Axios defaults, i.e. Node's global agent, which
  * keeps connections alive on Node >= 19 — as n8n's request helper does.
  */
-export async function runAxiosLoop(urls: string[], token: string, concurrency: number): Promise<AxiosRun> {
+export async function runAxiosLoop(
+	urls: string[],
+	token: string,
+	concurrency: number,
+): Promise<AxiosRun> {
 	const cpu0 = process.cpuUsage();
 	const t0 = performance.now();
 	let next = 0;

@@ -19,7 +19,8 @@ export class FeishuApi implements ICredentialType {
 
 	icon: Icon = feishuIcon;
 
-	documentationUrl = 'https://open.feishu.cn/document/server-docs/api-call-guide/calling-process/get-access-token';
+	documentationUrl =
+		'https://open.feishu.cn/document/server-docs/api-call-guide/calling-process/get-access-token';
 
 	properties: INodeProperties[] = [
 		...domainProperties,
@@ -44,7 +45,8 @@ export class FeishuApi implements ICredentialType {
 			name: 'helpdeskId',
 			type: 'string',
 			default: '',
-			description: 'Only for helpdesk ticket images: the helpdesk ID from the Feishu helpdesk admin console',
+			description:
+				'Only for helpdesk ticket images: the helpdesk ID from the Feishu helpdesk admin console',
 		},
 		{
 			displayName: 'Helpdesk Token',
@@ -52,7 +54,8 @@ export class FeishuApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Only for helpdesk ticket images: the helpdesk token that goes with the helpdesk ID',
+			description:
+				'Only for helpdesk ticket images: the helpdesk token that goes with the helpdesk ID',
 		},
 		{
 			// Filled by preAuthentication and saved by n8n, so every item, execution and queue
@@ -78,7 +81,10 @@ export class FeishuApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.tenantAccessToken ?? '')}` },
+			headers: {
+				...requestOptions.headers,
+				Authorization: `Bearer ${String(credentials.tenantAccessToken ?? '')}`,
+			},
 		};
 	}
 
@@ -86,7 +92,8 @@ export class FeishuApi implements ICredentialType {
 	// with Feishu's own message; this request then proves the token is accepted.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.domain === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.domain}}',
+			baseURL:
+				'={{$credentials.domain === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.domain}}',
 			url: '/open-apis/auth/v3/tenant_access_token/internal',
 			method: 'POST',
 			body: {
@@ -97,7 +104,11 @@ export class FeishuApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'code', value: 10014, message: 'App Secret is wrong (Feishu code 10014)' },
+				properties: {
+					key: 'code',
+					value: 10014,
+					message: 'App Secret is wrong (Feishu code 10014)',
+				},
 			},
 			{
 				type: 'responseSuccessBody',

@@ -19,7 +19,8 @@ export class FeishuOAuth2Api implements ICredentialType {
 
 	icon: Icon = feishuIcon;
 
-	documentationUrl = 'https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token';
+	documentationUrl =
+		'https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token';
 
 	properties: INodeProperties[] = [
 		...domainProperties,
@@ -46,7 +47,8 @@ export class FeishuOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'string',
-			default: 'offline_access board:whiteboard:node:read docx:document:readonly wiki:wiki:readonly lingo:entity:readonly',
+			default:
+				'offline_access board:whiteboard:node:read docx:document:readonly wiki:wiki:readonly lingo:entity:readonly',
 			description:
 				'Space-separated scopes to ask the user for. Keep offline_access, so that n8n can refresh the token. Each scope must also be enabled for the app in the Feishu developer console.',
 		},

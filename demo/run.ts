@@ -35,18 +35,32 @@ const REAL_IDS: Record<string, Record<string, string>> = {
 	'All whiteboards of a document': { documentId: 'FEISHU_DOCUMENT' },
 	'Image the app uploaded': { imageKey: 'FEISHU_IMAGE_KEY' },
 	'Image a user sent': { messageId: 'FEISHU_MESSAGE_ID', fileKey: 'FEISHU_FILE_KEY' },
-	'All images of a helpdesk message': { ticketId: 'FEISHU_TICKET_ID', messageId: 'FEISHU_TICKET_MESSAGE_ID' },
+	'All images of a helpdesk message': {
+		ticketId: 'FEISHU_TICKET_ID',
+		messageId: 'FEISHU_TICKET_MESSAGE_ID',
+	},
 	'Dictionary image (Lingo)': { fileToken: 'FEISHU_LINGO_FILE_TOKEN' },
 	'Dictionary image (baike, legacy)': { fileToken: 'FEISHU_BAIKE_FILE_TOKEN' },
 };
 
 /** Sandbox fixtures: the IDs the sample workflow uses, with real image bytes and names. */
 function seed(emulator: FeishuEmulator): void {
-	emulator.addWhiteboard('DemoBoardQ3Roadmap', makePng(640, 360, 1), { fileName: 'Q3 roadmap.png' });
+	emulator.addWhiteboard('DemoBoardQ3Roadmap', makePng(640, 360, 1), {
+		fileName: 'Q3 roadmap.png',
+	});
 	const boards = ['DemoBoardArchitecture', 'DemoBoardTimeline', 'DemoBoardRisks'];
 	boards.forEach((id, i) => emulator.addWhiteboard(id, makePng(480, 270, 10 + i)));
-	emulator.addDocument('DemoDocWeeklyReview', ['text', { whiteboard: boards[0] }, 'text', { whiteboard: boards[1] }, { whiteboard: boards[2] }]);
-	emulator.addMessageImage('img_v3_demo_uploaded', { bytes: makePng(256, 256, 20), contentType: 'image/png' });
+	emulator.addDocument('DemoDocWeeklyReview', [
+		'text',
+		{ whiteboard: boards[0] },
+		'text',
+		{ whiteboard: boards[1] },
+		{ whiteboard: boards[2] },
+	]);
+	emulator.addMessageImage('img_v3_demo_uploaded', {
+		bytes: makePng(256, 256, 20),
+		contentType: 'image/png',
+	});
 	emulator.addMessageResource('om_demo_customer_msg', 'img_v3_demo_from_user', {
 		type: 'image',
 		bytes: makeJpeg(),
@@ -57,13 +71,22 @@ function seed(emulator: FeishuEmulator): void {
 		type: 'post',
 		images: [{ bytes: makePng(320, 240, 30) }, { bytes: makePng(320, 240, 31) }],
 	});
-	emulator.addLingoFile('boxDemoLingoDiagram', { bytes: makePng(400, 300, 40), contentType: 'image/png', fileName: '流程图.png' });
-	emulator.addBaikeFile('boxDemoBaikeLogo', { bytes: makePng(128, 128, 50), contentType: 'image/png', fileName: 'logo.png' });
+	emulator.addLingoFile('boxDemoLingoDiagram', {
+		bytes: makePng(400, 300, 40),
+		contentType: 'image/png',
+		fileName: '流程图.png',
+	});
+	emulator.addBaikeFile('boxDemoBaikeLogo', {
+		bytes: makePng(128, 128, 50),
+		contentType: 'image/png',
+		fileName: 'logo.png',
+	});
 }
 
 function realDomain(): { domain: string; customBaseUrl: string } {
 	const value = (process.env.FEISHU_DOMAIN ?? 'feishu').trim().toLowerCase();
-	if (value === 'feishu' || value === '') return { domain: 'https://open.feishu.cn', customBaseUrl: '' };
+	if (value === 'feishu' || value === '')
+		return { domain: 'https://open.feishu.cn', customBaseUrl: '' };
 	if (value === 'lark') return { domain: 'https://open.larksuite.com', customBaseUrl: '' };
 	return { domain: 'custom', customBaseUrl: process.env.FEISHU_DOMAIN ?? '' };
 }
@@ -87,14 +110,28 @@ function safeName(text: string): string {
 
 /** Terminal columns: CJK characters take two. */
 function width(text: string): number {
-	return [...text].reduce((sum, c) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(c) ? 2 : 1), 0);
+	return [...text].reduce(
+		(sum, c) =>
+			sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(c) ? 2 : 1),
+		0,
+	);
 }
 
 function printTable(rows: Row[]): void {
 	const headers = ['operation', 'file', 'MIME', 'bytes', 'ms'];
-	const cells = rows.map((r) => [r.operation, r.file, r.mimeType, String(r.bytes), r.ms.toFixed(0)]);
+	const cells = rows.map((r) => [
+		r.operation,
+		r.file,
+		r.mimeType,
+		String(r.bytes),
+		r.ms.toFixed(0),
+	]);
 	const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => width(c[i]))));
-	const line = (c: string[]) => c.map((v, i) => v + ' '.repeat(widths[i] - width(v))).join('  ').trimEnd();
+	const line = (c: string[]) =>
+		c
+			.map((v, i) => v + ' '.repeat(widths[i] - width(v)))
+			.join('  ')
+			.trimEnd();
 	console.log(line(headers));
 	console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 	for (const c of cells) console.log(line(c));
@@ -113,15 +150,21 @@ export async function main(): Promise<number> {
 			helpdeskToken: process.env.FEISHU_HELPDESK_TOKEN ?? '',
 			tenantAccessToken: '',
 		};
-		console.log(`Talking to the REAL Feishu API (${credentials.customBaseUrl || credentials.domain}) as app ${credentials.appId}.`);
+		console.log(
+			`Talking to the REAL Feishu API (${credentials.customBaseUrl || credentials.domain}) as app ${credentials.appId}.`,
+		);
 	} else {
 		emulator = await FeishuEmulator.start();
 		seed(emulator);
 		credentials = credentialData(emulator);
 		console.log(`Sandbox: the bundled Feishu emulator at ${emulator.baseUrl}.`);
-		console.log('(Set FEISHU_APP_ID and FEISHU_APP_SECRET, and FEISHU_DOMAIN=feishu|lark, to use the real API.)');
+		console.log(
+			'(Set FEISHU_APP_ID and FEISHU_APP_SECRET, and FEISHU_DOMAIN=feishu|lark, to use the real API.)',
+		);
 	}
-	console.log(`Workflow: ${sampleWorkflow.name}, run through n8n's engine (n8n-core WorkflowExecute).\n`);
+	console.log(
+		`Workflow: ${sampleWorkflow.name}, run through n8n's engine (n8n-core WorkflowExecute).\n`,
+	);
 
 	const store = new CredentialStore([{ ...CREDENTIAL, type: 'feishuApi', data: credentials }]);
 	const outDir = path.resolve('demo-output');
@@ -134,7 +177,13 @@ export async function main(): Promise<number> {
 		if (node.type !== FEISHU_NODE) continue;
 		const prepared = real ? withRealIds(node) : { parameters: node.parameters };
 		if (!prepared.parameters) {
-			rows.push({ operation: node.name, file: `(skipped: ${prepared.skip})`, mimeType: '', bytes: '', ms: 0 });
+			rows.push({
+				operation: node.name,
+				file: `(skipped: ${prepared.skip})`,
+				mimeType: '',
+				bytes: '',
+				ms: 0,
+			});
 			continue;
 		}
 		const started = performance.now();
@@ -149,7 +198,13 @@ export async function main(): Promise<number> {
 		const ms = performance.now() - started;
 		if (result.error) {
 			failures++;
-			rows.push({ operation: node.name, file: `(failed: ${result.error.message})`, mimeType: '', bytes: '', ms });
+			rows.push({
+				operation: node.name,
+				file: `(failed: ${result.error.message})`,
+				mimeType: '',
+				bytes: '',
+				ms,
+			});
 			continue;
 		}
 		const folder = path.join(outDir, safeName(node.name));
@@ -160,13 +215,21 @@ export async function main(): Promise<number> {
 			const bytes = await result.binaryBuffer(item);
 			const file = path.join(folder, safeName(binary.fileName ?? 'file'));
 			await writeFile(file, bytes);
-			rows.push({ operation: node.name, file: path.relative(process.cwd(), file), mimeType: binary.mimeType, bytes: bytes.length, ms });
+			rows.push({
+				operation: node.name,
+				file: path.relative(process.cwd(), file),
+				mimeType: binary.mimeType,
+				bytes: bytes.length,
+				ms,
+			});
 		}
 	}
 
 	printTable(rows);
 	if (emulator) {
-		console.log(`\nToken requests: ${emulator.counters.tokenRequests} for ${rows.length} files (one token, saved and reused).`);
+		console.log(
+			`\nToken requests: ${emulator.counters.tokenRequests} for ${rows.length} files (one token, saved and reused).`,
+		);
 		await emulator.close();
 	}
 	console.log(`Files written to ${path.relative(process.cwd(), outDir) || '.'}/`);

@@ -12,7 +12,11 @@ const ts = require('typescript');
 
 const root = path.join(__dirname, '..');
 const configPath = path.join(root, 'tsconfig.json');
-const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, root);
+const parsed = ts.parseJsonConfigFileContent(
+	ts.readConfigFile(configPath, ts.sys.readFile).config,
+	ts.sys,
+	root,
+);
 const compilerOptions = {
 	...parsed.options,
 	module: ts.ModuleKind.CommonJS,
@@ -38,7 +42,11 @@ Module._extensions['.ts'] = function compileTs(module, filename) {
 // names a .ts file resolves to it first, as ts-jest and tsc do.
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
-	if (parent?.filename && !parent.filename.includes(`${path.sep}node_modules${path.sep}`) && /^\.\.?\//.test(request)) {
+	if (
+		parent?.filename &&
+		!parent.filename.includes(`${path.sep}node_modules${path.sep}`) &&
+		/^\.\.?\//.test(request)
+	) {
 		const candidate = path.resolve(path.dirname(parent.filename), `${request}.ts`);
 		if (fs.existsSync(candidate)) return candidate;
 	}

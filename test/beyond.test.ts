@@ -13,8 +13,16 @@ afterEach(async () => await h.close());
 
 const byUrl = (value: string) => ({ __rl: true, mode: 'url', value });
 
-function document(value: ReturnType<typeof locator> | ReturnType<typeof byUrl>, options: Record<string, unknown> = {}) {
-	return { resource: 'document', operation: 'downloadWhiteboards', documentId: value, options } as never;
+function document(
+	value: ReturnType<typeof locator> | ReturnType<typeof byUrl>,
+	options: Record<string, unknown> = {},
+) {
+	return {
+		resource: 'document',
+		operation: 'downloadWhiteboards',
+		documentId: value,
+		options,
+	} as never;
 }
 
 describe('Paste an ID or a URL', () => {
@@ -31,18 +39,23 @@ describe('Paste an ID or a URL', () => {
 	});
 
 	it('says which link form it wants when a URL does not match', async () => {
-		const result = await h.run({ ...whiteboard(''), whiteboardId: byUrl('={{ $json.url }}') } as never, {
-			items: [{ json: { url: 'https://evil.example.com/board/abc' } }],
-		});
+		const result = await h.run(
+			{ ...whiteboard(''), whiteboardId: byUrl('={{ $json.url }}') } as never,
+			{
+				items: [{ json: { url: 'https://evil.example.com/board/abc' } }],
+			},
+		);
 		expect(result.error?.message).toMatch(/is not a link to a whiteboard id/);
-		expect((result.error as unknown as { description: string }).description).toContain('https://example.feishu.cn/board/');
+		expect((result.error as unknown as { description: string }).description).toContain(
+			'https://example.feishu.cn/board/',
+		);
 		expect(h.emulator.requestLog.filter((r) => r.endpoint !== 'token')).toHaveLength(0);
 	});
 
 	it('n8n flags a non-matching link typed into the field before the run', async () => {
-		await expect(h.run({ ...whiteboard(''), whiteboardId: byUrl('https://acme.feishu.cn/docx/abc') } as never)).rejects.toThrow(
-			/Not a Feishu or Lark link of this kind/,
-		);
+		await expect(
+			h.run({ ...whiteboard(''), whiteboardId: byUrl('https://acme.feishu.cn/docx/abc') } as never),
+		).rejects.toThrow(/Not a Feishu or Lark link of this kind/);
 	});
 });
 
@@ -52,7 +65,16 @@ describe('Document → Download All Whiteboards', () => {
 		const served = boards.map((id, i) => h.emulator.addWhiteboard(id, makePng(8, 8, 300 + i)));
 		h.emulator.addDocument(
 			'doxcnDocWithBoards',
-			['text', { whiteboard: 'wbOne' }, 'text', { whiteboard: 'wbTwo' }, { whiteboard: 'wbThree' }, 'text', { whiteboard: 'wbFour' }, { whiteboard: 'wbFive' }],
+			[
+				'text',
+				{ whiteboard: 'wbOne' },
+				'text',
+				{ whiteboard: 'wbTwo' },
+				{ whiteboard: 'wbThree' },
+				'text',
+				{ whiteboard: 'wbFour' },
+				{ whiteboard: 'wbFive' },
+			],
 			{ pageSize: 3 },
 		);
 		const result = await h.run(document(locator('doxcnDocWithBoards')));
@@ -60,12 +82,18 @@ describe('Document → Download All Whiteboards', () => {
 		expect(result.items.map((i) => i.json.whiteboardId)).toEqual(boards);
 		expect(result.items.map((i) => i.json.position)).toEqual([0, 1, 2, 3, 4]);
 		for (const [i, item] of result.items.entries()) {
-			expect(item.json).toMatchObject({ resource: 'document', documentId: 'doxcnDocWithBoards', blockId: expect.any(String) });
+			expect(item.json).toMatchObject({
+				resource: 'document',
+				documentId: 'doxcnDocWithBoards',
+				blockId: expect.any(String),
+			});
 			expect(item.pairedItem).toEqual({ item: 0 });
 			expect(await result.binaryBuffer(item)).toEqual(served[i]);
 		}
 		expect(h.emulator.counters.downloads.documentBlocks).toBe(3);
-		const pages = h.emulator.requestLog.filter((r) => r.endpoint === 'documentBlocks').map((r) => r.url);
+		const pages = h.emulator.requestLog
+			.filter((r) => r.endpoint === 'documentBlocks')
+			.map((r) => r.url);
 		expect(pages[0]).toContain('page_size=500');
 		expect(pages[1]).toContain('page_token=');
 	});
@@ -83,9 +111,15 @@ describe('Document → Download All Whiteboards', () => {
 		h.emulator.addWikiNode('wikcnPageToken', { objToken: 'doxcnWikiDoc' });
 		const viaDocx = await h.run(document(byUrl('https://acme.feishu.cn/docx/doxcnWikiDoc')));
 		expect(viaDocx.items.map((i) => i.json.whiteboardId)).toEqual(['wbWiki']);
-		const viaWiki = await h.run(document(byUrl('https://acme.feishu.cn/wiki/wikcnPageToken?fromScene=spaceOverview')));
+		const viaWiki = await h.run(
+			document(byUrl('https://acme.feishu.cn/wiki/wikcnPageToken?fromScene=spaceOverview')),
+		);
 		expect(viaWiki.error).toBeUndefined();
-		expect(viaWiki.items[0].json).toMatchObject({ documentId: 'doxcnWikiDoc', wikiToken: 'wikcnPageToken', whiteboardId: 'wbWiki' });
+		expect(viaWiki.items[0].json).toMatchObject({
+			documentId: 'doxcnWikiDoc',
+			wikiToken: 'wikcnPageToken',
+			whiteboardId: 'wbWiki',
+		});
 	});
 
 	it('keeps input order across documents and numbers a fixed File Name', async () => {
@@ -97,29 +131,41 @@ describe('Document → Download All Whiteboards', () => {
 		const result = await h.run(document(locator('={{ $json.doc }}'), { fileName: 'export.png' }), {
 			items: [{ json: { doc: 'doxcnA' } }, { json: { doc: 'doxcnB' } }],
 		});
-		expect(result.items.map((i) => [i.json.documentId, i.json.whiteboardId, i.pairedItem])).toEqual([
-			['doxcnA', 'wbA1', { item: 0 }],
-			['doxcnA', 'wbA2', { item: 0 }],
-			['doxcnB', 'wbB1', { item: 1 }],
+		expect(result.items.map((i) => [i.json.documentId, i.json.whiteboardId, i.pairedItem])).toEqual(
+			[
+				['doxcnA', 'wbA1', { item: 0 }],
+				['doxcnA', 'wbA2', { item: 0 }],
+				['doxcnB', 'wbB1', { item: 1 }],
+			],
+		);
+		expect(result.items.map((i) => i.binary?.data?.fileName)).toEqual([
+			'export-1.png',
+			'export-2.png',
+			'export.png',
 		]);
-		expect(result.items.map((i) => i.binary?.data?.fileName)).toEqual(['export-1.png', 'export-2.png', 'export.png']);
 	});
 
 	it('a document the app cannot read is a clear error', async () => {
 		h.emulator.addDocument('doxcnSecret', [{ whiteboard: 'wbX' }], { forbidden: true });
 		const result = await h.run(document(locator('doxcnSecret')));
 		expect(result.error?.message).toContain('Feishu error 1770032');
-		expect((result.error as unknown as { description: string }).description).toMatch(/Add document app/);
+		expect((result.error as unknown as { description: string }).description).toMatch(
+			/Add document app/,
+		);
 	});
 });
 
 describe('Helpdesk → all images of a message', () => {
 	it('fetches index 0, 1, 2… of a rich-text message until Feishu says out of range', async () => {
-		const images = h.emulator.addTicketMessage('tPost', 'mPost', { type: 'post', images: [{}, {}, {}] });
+		const images = h.emulator.addTicketMessage('tPost', 'mPost', {
+			type: 'post',
+			images: [{}, {}, {}],
+		});
 		const result = await h.run(ticketImage('tPost', 'mPost', { allImages: true }));
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((i) => i.json.imageIndex)).toEqual([0, 1, 2]);
-		for (const [i, item] of result.items.entries()) expect(await result.binaryBuffer(item)).toEqual(images[i]);
+		for (const [i, item] of result.items.entries())
+			expect(await result.binaryBuffer(item)).toEqual(images[i]);
 	});
 
 	it('an image message has its one image, fetched once', async () => {
@@ -134,7 +180,10 @@ describe('Helpdesk → all images of a message', () => {
 
 describe('Message → Download Resource', () => {
 	it('downloads an image a user sent, with type=image', async () => {
-		const bytes = h.emulator.addMessageResource('om_user_msg', 'img_v3_user', { type: 'image', contentType: 'image/png' });
+		const bytes = h.emulator.addMessageResource('om_user_msg', 'img_v3_user', {
+			type: 'image',
+			contentType: 'image/png',
+		});
 		const result = await h.run({
 			resource: 'message',
 			operation: 'downloadResource',
@@ -144,23 +193,41 @@ describe('Message → Download Resource', () => {
 		} as never);
 		expect(result.error).toBeUndefined();
 		expect(await result.binaryBuffer(result.items[0])).toEqual(bytes);
-		expect(result.items[0].json).toMatchObject({ messageId: 'om_user_msg', fileKey: 'img_v3_user', resourceType: 'image' });
-		expect(h.emulator.requestLog.at(-1)?.url).toBe('/open-apis/im/v1/messages/om_user_msg/resources/img_v3_user?type=image');
+		expect(result.items[0].json).toMatchObject({
+			messageId: 'om_user_msg',
+			fileKey: 'img_v3_user',
+			resourceType: 'image',
+		});
+		expect(h.emulator.requestLog.at(-1)?.url).toBe(
+			'/open-apis/im/v1/messages/om_user_msg/resources/img_v3_user?type=image',
+		);
 	});
 
 	it('the 234008 of the image endpoint points to this operation', async () => {
 		h.emulator.addMessageImage('img_from_user', { uploadedByApp: false });
-		const result = await h.run({ resource: 'messageImage', operation: 'download', imageKey: locator('img_from_user') } as never);
-		expect((result.error as unknown as { description: string }).description).toMatch(/Message → Download Resource/);
+		const result = await h.run({
+			resource: 'messageImage',
+			operation: 'download',
+			imageKey: locator('img_from_user'),
+		} as never);
+		expect((result.error as unknown as { description: string }).description).toMatch(
+			/Message → Download Resource/,
+		);
 	});
 });
 
 describe('Dictionary: Lingo first, baike as legacy', () => {
 	it('downloads through Lingo by default', async () => {
 		const bytes = h.emulator.addLingoFile('boxLingo1', { fileName: '词条.png' });
-		const result = await h.run({ resource: 'dictionaryImage', fileToken: locator('boxLingo1') } as never);
+		const result = await h.run({
+			resource: 'dictionaryImage',
+			fileToken: locator('boxLingo1'),
+		} as never);
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toMatchObject({ operation: 'downloadLingo', fileName: '词条.png' });
+		expect(result.items[0].json).toMatchObject({
+			operation: 'downloadLingo',
+			fileName: '词条.png',
+		});
 		expect(await result.binaryBuffer(result.items[0])).toEqual(bytes);
 		expect(h.emulator.counters.downloads.lingoFile).toBe(1);
 	});

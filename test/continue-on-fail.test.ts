@@ -23,7 +23,10 @@ it('keeps every item, in order, each paired with its input', async () => {
 	expect(result.items[3].binary?.data).toBeDefined();
 
 	expect(result.items[1].binary).toBeUndefined();
-	expect(result.items[1].json).toMatchObject({ code: 2890005, logId: expect.stringMatching(/\w{10,}/) });
+	expect(result.items[1].json).toMatchObject({
+		code: 2890005,
+		logId: expect.stringMatching(/\w{10,}/),
+	});
 	expect(result.items[1].json.error).toContain('Feishu error 2890005: forbidden');
 
 	expect(result.items[2].json.error).toMatch(/Whiteboard ID "bad\/id" is not a valid Feishu ID/);

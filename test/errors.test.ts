@@ -5,7 +5,14 @@
  */
 import { BAIKE_ERRORS, HELPDESK_ERRORS, MESSAGE_IMAGE_ERRORS, WHITEBOARD_ERRORS } from './emulator';
 import type { EndpointName, FeishuError } from './emulator';
-import { dictionaryImage, messageImage, startHarness, ticketImage, whiteboard, type Harness } from './support/feishu';
+import {
+	dictionaryImage,
+	messageImage,
+	startHarness,
+	ticketImage,
+	whiteboard,
+	type Harness,
+} from './support/feishu';
 
 let h: Harness;
 beforeAll(async () => {
@@ -21,47 +28,80 @@ beforeEach(() => {
 	h.emulator.resetCounters();
 });
 
-const cases: Array<[string, EndpointName, Readonly<Record<number, FeishuError>>, () => Record<string, unknown>]> = [
+const cases: Array<
+	[string, EndpointName, Readonly<Record<number, FeishuError>>, () => Record<string, unknown>]
+> = [
 	['whiteboard', 'whiteboard', WHITEBOARD_ERRORS, () => whiteboard('wb1', { retries: 0 })],
-	['message image', 'messageImage', MESSAGE_IMAGE_ERRORS, () => messageImage('img_1', { retries: 0 })],
-	['helpdesk ticket image', 'ticketImage', HELPDESK_ERRORS, () => ticketImage('t1', 'm1', { retries: 0 })],
+	[
+		'message image',
+		'messageImage',
+		MESSAGE_IMAGE_ERRORS,
+		() => messageImage('img_1', { retries: 0 }),
+	],
+	[
+		'helpdesk ticket image',
+		'ticketImage',
+		HELPDESK_ERRORS,
+		() => ticketImage('t1', 'm1', { retries: 0 }),
+	],
 	['dictionary image', 'baikeFile', BAIKE_ERRORS, () => dictionaryImage('box1', { retries: 0 })],
 ];
 
 describe.each(cases)('%s: documented error codes', (_name, endpoint, table, parameters) => {
-	it.each(Object.values(table).map((e) => [e.code, e] as const))('%d becomes a clear NodeApiError', async (code, documented) => {
-		h.emulator.injectFault({ kind: 'error', code }, { endpoint, times: Infinity });
-		const result = await h.run(parameters() as never);
-		const error = result.error as unknown as { message: string; description?: string; httpCode?: string; errorResponse?: Record<string, unknown>; name: string; context?: Record<string, unknown> };
-		expect(error).toBeDefined();
-		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toContain(`Feishu error ${code}`);
-		expect(error.message).toContain(documented.msg);
-		expect(error.httpCode).toBe(String(documented.httpStatus));
-		expect(error.description).toMatch(/\w{10,}/);
-		const logged = h.emulator.requestLog.find((r) => r.endpoint === endpoint);
-		expect(error.errorResponse).toMatchObject({ code, msg: documented.msg });
-		expect(error.description).toContain(String(error.errorResponse?.logId));
-		expect(logged).toBeDefined();
-		expect(error.context?.itemIndex).toBe(0);
-	});
+	it.each(Object.values(table).map((e) => [e.code, e] as const))(
+		'%d becomes a clear NodeApiError',
+		async (code, documented) => {
+			h.emulator.injectFault({ kind: 'error', code }, { endpoint, times: Infinity });
+			const result = await h.run(parameters() as never);
+			const error = result.error as unknown as {
+				message: string;
+				description?: string;
+				httpCode?: string;
+				errorResponse?: Record<string, unknown>;
+				name: string;
+				context?: Record<string, unknown>;
+			};
+			expect(error).toBeDefined();
+			expect(error.name).toBe('NodeApiError');
+			expect(error.message).toContain(`Feishu error ${code}`);
+			expect(error.message).toContain(documented.msg);
+			expect(error.httpCode).toBe(String(documented.httpStatus));
+			expect(error.description).toMatch(/\w{10,}/);
+			const logged = h.emulator.requestLog.find((r) => r.endpoint === endpoint);
+			expect(error.errorResponse).toMatchObject({ code, msg: documented.msg });
+			expect(error.description).toContain(String(error.errorResponse?.logId));
+			expect(logged).toBeDefined();
+			expect(error.context?.itemIndex).toBe(0);
+		},
+	);
 });
 
 describe('descriptions tell the user what to do', () => {
-	const run = async (parameters: Record<string, unknown>, endpoint: EndpointName, code: number, msg?: string) => {
+	const run = async (
+		parameters: Record<string, unknown>,
+		endpoint: EndpointName,
+		code: number,
+		msg?: string,
+	) => {
 		h.emulator.injectFault({ kind: 'error', code, msg }, { endpoint, times: Infinity });
 		const result = await h.run(parameters as never);
 		return (result.error as unknown as { description: string }).description;
 	};
 
 	it('234008 points to downloading the image as a message resource', async () => {
-		expect(await run(messageImage('img_1'), 'messageImage', 234008)).toMatch(/only returns images the app itself uploaded.*messages\/\{message_id\}\/resources/);
+		expect(await run(messageImage('img_1'), 'messageImage', 234008)).toMatch(
+			/only returns images the app itself uploaded.*messages\/\{message_id\}\/resources/,
+		);
 	});
 	it('234007 says to enable the bot feature', async () => {
-		expect(await run(messageImage('img_1'), 'messageImage', 234007)).toMatch(/Enable the Bot feature/);
+		expect(await run(messageImage('img_1'), 'messageImage', 234007)).toMatch(
+			/Enable the Bot feature/,
+		);
 	});
 	it('154003 names the helpdesk header and the credential fields', async () => {
-		expect(await run(ticketImage('t1', 'm1'), 'ticketImage', 154003)).toMatch(/Helpdesk ID and Helpdesk Token.*X-Lark-Helpdesk-Authorization/);
+		expect(await run(ticketImage('t1', 'm1'), 'ticketImage', 154003)).toMatch(
+			/Helpdesk ID and Helpdesk Token.*X-Lark-Helpdesk-Authorization/,
+		);
 	});
 	it('154000 points at the image index', async () => {
 		expect(await run(ticketImage('t1', 'm1'), 'ticketImage', 154000)).toMatch(/index/);
@@ -94,6 +134,8 @@ describe('JSON where bytes were expected', () => {
 	it('an unknown record the emulator answers on its own is reported with its code', async () => {
 		const result = await h.run(whiteboard('doesNotExist'));
 		expect(result.error?.message).toContain('2890003');
-		expect((result.error as unknown as { description: string }).description).toMatch(/block_type 43/);
+		expect((result.error as unknown as { description: string }).description).toMatch(
+			/block_type 43/,
+		);
 	});
 });

@@ -24,21 +24,33 @@ interface WorkflowFile {
 
 const examples = readdirSync(folder)
 	.filter((f) => f.endsWith('.json'))
-	.map((file) => [file, JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as WorkflowFile] as const);
+	.map(
+		(file) =>
+			[file, JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as WorkflowFile] as const,
+	);
 
 /** What the node before the Feishu node hands over, for examples whose IDs come from expressions. */
 const INPUTS: Record<string, INodeExecutionData[]> = {
-	'helpdesk-images-to-s3.json': [{ json: { ticketId: '7300000000000000101', messageId: '7300000000000000102' } }],
+	'helpdesk-images-to-s3.json': [
+		{ json: { ticketId: '7300000000000000101', messageId: '7300000000000000102' } },
+	],
 };
 
 let h: Harness;
 beforeAll(async () => {
 	h = await startHarness();
 	h.emulator.addWhiteboard('ExampleBoardRoadmap');
-	h.emulator.addTicketMessage('7300000000000000101', '7300000000000000102', { type: 'post', images: [{}, {}, {}] });
+	h.emulator.addTicketMessage('7300000000000000101', '7300000000000000102', {
+		type: 'post',
+		images: [{}, {}, {}],
+	});
 	h.emulator.addWhiteboard('ExampleBoardA');
 	h.emulator.addWhiteboard('ExampleBoardB');
-	h.emulator.addDocument('ExampleDocArchitecture', [{ whiteboard: 'ExampleBoardA' }, 'text', { whiteboard: 'ExampleBoardB' }]);
+	h.emulator.addDocument('ExampleDocArchitecture', [
+		{ whiteboard: 'ExampleBoardA' },
+		'text',
+		{ whiteboard: 'ExampleBoardB' },
+	]);
 });
 afterAll(async () => await h.close());
 
@@ -55,20 +67,33 @@ describe.each(examples)('%s', (file, workflow) => {
 
 	it('is a connected workflow with a Feishu Images node', () => {
 		expect(feishuNodes.length).toBeGreaterThan(0);
-		const targets = Object.values(workflow.connections).flatMap((c) => c.main.flat().map((t) => t?.node));
+		const targets = Object.values(workflow.connections).flatMap((c) =>
+			c.main.flat().map((t) => t?.node),
+		);
 		for (const node of feishuNodes) expect(targets).toContain(node.name);
 	});
 
 	it('has Feishu parameters that this version knows, with no issues', () => {
 		for (const node of feishuNodes) {
 			expect(node.typeVersion).toBe(description.version);
-			const resolved = NodeHelpers.getNodeParameters(description.properties, node.parameters, true, false, node, description);
+			const resolved = NodeHelpers.getNodeParameters(
+				description.properties,
+				node.parameters,
+				true,
+				false,
+				node,
+				description,
+			);
 			// A parameter this version does not show for the chosen operation would be dropped on import.
 			expect(resolved).toMatchObject(node.parameters);
 			const options = (node.parameters.options ?? {}) as INodeParameters;
-			const optionNames = description.properties.find((p) => p.name === 'options')?.options?.map((o) => (o as { name: string }).name);
+			const optionNames = description.properties
+				.find((p) => p.name === 'options')
+				?.options?.map((o) => (o as { name: string }).name);
 			for (const name of Object.keys(options)) expect(optionNames).toContain(name);
-			expect(NodeHelpers.getNodeParametersIssues(description.properties, node, description)).toBeNull();
+			expect(
+				NodeHelpers.getNodeParametersIssues(description.properties, node, description),
+			).toBeNull();
 			expect(Object.keys(node.credentials ?? {})).toEqual(['feishuApi']);
 		}
 	});

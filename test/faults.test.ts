@@ -4,7 +4,14 @@
  * and order; the emulator's counters show no retry storm.
  */
 import type { Fault } from './emulator';
-import { dictionaryImage, messageImage, startHarness, ticketImage, whiteboard, type Harness } from './support/feishu';
+import {
+	dictionaryImage,
+	messageImage,
+	startHarness,
+	ticketImage,
+	whiteboard,
+	type Harness,
+} from './support/feishu';
 
 let h: Harness;
 let served: Buffer;
@@ -49,8 +56,13 @@ describe('recovered with the bytes intact', () => {
 	});
 
 	it('a stalled body is cut off by the timeout in filesystem mode too, and fetched again', async () => {
-		h.emulator.injectFault({ kind: 'slowBody', delayMs: 5000 }, { endpoint: 'messageImage', id: 'img_1' });
-		const result = await h.run(messageImage('img_1', { timeout: 700 }), { binaryMode: 'filesystem' });
+		h.emulator.injectFault(
+			{ kind: 'slowBody', delayMs: 5000 },
+			{ endpoint: 'messageImage', id: 'img_1' },
+		);
+		const result = await h.run(messageImage('img_1', { timeout: 700 }), {
+			binaryMode: 'filesystem',
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].binary?.data?.id).toMatch(/^filesystem/);
 		expect(await result.binaryBuffer(result.items[0])).toEqual(served);
@@ -85,9 +97,14 @@ describe('recovered with the bytes intact', () => {
 
 describe('bounded: when the retries run out', () => {
 	it('says how many attempts were made, the last code and the log ID', async () => {
-		h.emulator.injectFault({ kind: 'rateLimit', status: 400, resetSeconds: 0 }, { endpoint: 'messageImage', times: Infinity });
+		h.emulator.injectFault(
+			{ kind: 'rateLimit', status: 400, resetSeconds: 0 },
+			{ endpoint: 'messageImage', times: Infinity },
+		);
 		const result = await h.run(messageImage('img_1', { retries: 2 }));
-		expect(result.error?.message).toBe('Feishu error 99991400: request trigger frequency limit (after 3 attempts)');
+		expect(result.error?.message).toBe(
+			'Feishu error 99991400: request trigger frequency limit (after 3 attempts)',
+		);
 		const description = (result.error as unknown as { description: string }).description;
 		expect(description).toMatch(/Gave up after 3 attempts/);
 		expect(description).toMatch(/Feishu log ID: \w{10,}/);
@@ -104,7 +121,10 @@ describe('bounded: when the retries run out', () => {
 	});
 
 	it('Retries = 0 sends exactly one request', async () => {
-		h.emulator.injectFault({ kind: 'status', status: 500 }, { endpoint: 'messageImage', times: Infinity });
+		h.emulator.injectFault(
+			{ kind: 'status', status: 500 },
+			{ endpoint: 'messageImage', times: Infinity },
+		);
 		const result = await h.run(messageImage('img_1', { retries: 0 }));
 		expect(result.error?.message).toMatch(/HTTP 500/);
 		expect(downloads()).toBe(1);
@@ -133,7 +153,10 @@ describe('not retried: answers that retrying cannot fix', () => {
 	});
 
 	it('JSON on HTTP 200 is a clear error, one request', async () => {
-		h.emulator.injectFault({ kind: 'jsonOn200', code: 234005 }, { endpoint: 'messageImage', times: Infinity });
+		h.emulator.injectFault(
+			{ kind: 'jsonOn200', code: 234005 },
+			{ endpoint: 'messageImage', times: Infinity },
+		);
 		const result = await h.run(messageImage('img_1'), { continueOnFail: true });
 		expect(result.items[0].json).toMatchObject({ code: 234005 });
 		expect(result.items[0].binary).toBeUndefined();
@@ -145,11 +168,13 @@ describe('not retried: answers that retrying cannot fix', () => {
 		h = await startHarness({}, { helpdeskId: '', helpdeskToken: '' });
 		h.emulator.addTicketMessage('t1', 'm1', { type: 'img', images: [{}] });
 		const result = await h.run(ticketImage('t1', 'm1'));
-		expect(result.error?.message).toBe('The Feishu API credential has no Helpdesk ID and Helpdesk Token');
+		expect(result.error?.message).toBe(
+			'The Feishu API credential has no Helpdesk ID and Helpdesk Token',
+		);
 		expect(h.emulator.counters.downloads.ticketImage).toBe(0);
 	});
 
-	it('a wrong helpdesk token is Feishu\'s 154003, not retried', async () => {
+	it("a wrong helpdesk token is Feishu's 154003, not retried", async () => {
 		await h.close();
 		h = await startHarness({}, { helpdeskToken: 'wrong-helpdesk-token' });
 		h.emulator.addTicketMessage('t1', 'm1', { type: 'img', images: [{}] });
@@ -164,9 +189,18 @@ describe('many items at once', () => {
 		const ids = Array.from({ length: 30 }, (_, i) => `img_m${i}`);
 		const bytes = ids.map((id) => h.emulator.addMessageImage(id));
 		h.emulator.injectFault({ kind: 'resetMidBody' }, { endpoint: 'messageImage', id: 'img_m3' });
-		h.emulator.injectFault({ kind: 'status', status: 502 }, { endpoint: 'messageImage', id: 'img_m7', times: 2 });
-		h.emulator.injectFault({ kind: 'rateLimit', resetSeconds: 0 }, { endpoint: 'messageImage', id: 'img_m11' });
-		h.emulator.injectFault({ kind: 'error', code: 234005 }, { endpoint: 'messageImage', id: 'img_m20' });
+		h.emulator.injectFault(
+			{ kind: 'status', status: 502 },
+			{ endpoint: 'messageImage', id: 'img_m7', times: 2 },
+		);
+		h.emulator.injectFault(
+			{ kind: 'rateLimit', resetSeconds: 0 },
+			{ endpoint: 'messageImage', id: 'img_m11' },
+		);
+		h.emulator.injectFault(
+			{ kind: 'error', code: 234005 },
+			{ endpoint: 'messageImage', id: 'img_m20' },
+		);
 		h.emulator.expireAllTokens();
 		const result = await h.run(messageImage('={{ $json.id }}', { concurrency: 8 }), {
 			items: ids.map((id) => ({ json: { id } })),

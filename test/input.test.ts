@@ -2,7 +2,14 @@
  * Bad input is a NodeOperationError that names the field and the item, and nothing is sent:
  * no ID can steer a request to another path or host.
  */
-import { dictionaryImage, messageImage, startHarness, ticketImage, whiteboard, type Harness } from './support/feishu';
+import {
+	dictionaryImage,
+	messageImage,
+	startHarness,
+	ticketImage,
+	whiteboard,
+	type Harness,
+} from './support/feishu';
 
 let h: Harness;
 beforeAll(async () => {
@@ -46,7 +53,9 @@ describe.each([
 		const result = await h.run(parameters(), { items: [{ json: { id: value } }] });
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toContain(field);
-		expect((result.error as unknown as { context: { itemIndex: number } }).context.itemIndex).toBe(0);
+		expect((result.error as unknown as { context: { itemIndex: number } }).context.itemIndex).toBe(
+			0,
+		);
 		expect(h.emulator.requestLog.filter((r) => r.endpoint !== 'token')).toHaveLength(0);
 		expect(result.error?.message.length).toBeLessThan(200);
 	});
@@ -54,7 +63,11 @@ describe.each([
 
 it('names the failing item when the bad ID comes from the third input item', async () => {
 	const result = await h.run(whiteboard('={{ $json.id }}'), {
-		items: [{ json: { id: 'wb1' } }, { json: { id: 'wb1' } }, { json: { id: '../../im/v1/images/x' } }],
+		items: [
+			{ json: { id: 'wb1' } },
+			{ json: { id: 'wb1' } },
+			{ json: { id: '../../im/v1/images/x' } },
+		],
 	});
 	expect(result.error?.message).toMatch(/Whiteboard ID ".*" is not a valid Feishu ID/);
 	expect((result.error as unknown as { context: { itemIndex: number } }).context.itemIndex).toBe(2);

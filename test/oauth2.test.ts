@@ -35,11 +35,14 @@ beforeEach(async () => {
 });
 afterEach(async () => await h.close());
 
-const asUser = (parameters: Record<string, unknown>) => ({ ...parameters, authentication: 'userToken' }) as never;
+const asUser = (parameters: Record<string, unknown>) =>
+	({ ...parameters, authentication: 'userToken' }) as never;
 
 it('downloads a whiteboard with the user token', async () => {
 	const bytes = h.emulator.addWhiteboard('wbShared');
-	const result = await h.run(asUser(whiteboard('wbShared')), { credentials: { feishuOAuth2Api: userCredential } });
+	const result = await h.run(asUser(whiteboard('wbShared')), {
+		credentials: { feishuOAuth2Api: userCredential },
+	});
 	expect(result.error).toBeUndefined();
 	expect(await result.binaryBuffer(result.items[0])).toEqual(bytes);
 	const [request] = h.emulator.requestLog.filter((r) => r.endpoint === 'whiteboard');
@@ -60,35 +63,63 @@ it('an expired user token (99991677) is refreshed once through n8n and saved', a
 	const saved = h.store.get(userCredential.id).data.oauthTokenData as Record<string, unknown>;
 	expect(saved.access_token).toBe(h.emulator.issuedUserTokens[1]);
 	const everything = h.everything(result);
-	for (const token of [...h.emulator.issuedUserTokens, ...h.emulator.issuedRefreshTokens]) expect(everything).not.toContain(token);
+	for (const token of [...h.emulator.issuedUserTokens, ...h.emulator.issuedRefreshTokens])
+		expect(everything).not.toContain(token);
 });
 
 it('documents and Lingo accept the user token too', async () => {
 	h.emulator.addWhiteboard('wbInDoc');
 	h.emulator.addDocument('doxcnUserDoc', [{ whiteboard: 'wbInDoc' }]);
 	h.emulator.addLingoFile('boxUser');
-	const doc = await h.run(asUser({ resource: 'document', operation: 'downloadWhiteboards', documentId: locator('doxcnUserDoc') }), {
-		credentials: { feishuOAuth2Api: userCredential },
-	});
+	const doc = await h.run(
+		asUser({
+			resource: 'document',
+			operation: 'downloadWhiteboards',
+			documentId: locator('doxcnUserDoc'),
+		}),
+		{
+			credentials: { feishuOAuth2Api: userCredential },
+		},
+	);
 	expect(doc.items.map((i) => i.json.whiteboardId)).toEqual(['wbInDoc']);
-	const lingo = await h.run(asUser({ resource: 'dictionaryImage', operation: 'downloadLingo', fileToken: locator('boxUser') }), {
-		credentials: { feishuOAuth2Api: userCredential },
-	});
+	const lingo = await h.run(
+		asUser({
+			resource: 'dictionaryImage',
+			operation: 'downloadLingo',
+			fileToken: locator('boxUser'),
+		}),
+		{
+			credentials: { feishuOAuth2Api: userCredential },
+		},
+	);
 	expect(lingo.error).toBeUndefined();
 });
 
 it('offers the user identity only where Feishu accepts a user token', () => {
-	const [both, appOnly] = new FeishuImages().description.properties.filter((p) => p.name === 'authentication');
-	expect(both.displayOptions?.show?.resource).toEqual(['whiteboard', 'dictionaryImage', 'document']);
+	const [both, appOnly] = new FeishuImages().description.properties.filter(
+		(p) => p.name === 'authentication',
+	);
+	expect(both.displayOptions?.show?.resource).toEqual([
+		'whiteboard',
+		'dictionaryImage',
+		'document',
+	]);
 	expect(appOnly.options).toEqual([expect.objectContaining({ value: 'tenantToken' })]);
-	expect(appOnly.displayOptions?.hide?.resource).toEqual(['whiteboard', 'dictionaryImage', 'document']);
+	expect(appOnly.displayOptions?.hide?.resource).toEqual([
+		'whiteboard',
+		'dictionaryImage',
+		'document',
+	]);
 });
 
 it('a user identity left over on an app-only operation is refused with what to change', async () => {
 	h.emulator.addMessageImage('img_app_only');
-	const result = await h.run(asUser({ resource: 'messageImage', operation: 'download', imageKey: locator('img_app_only') }), {
-		credentials: { feishuOAuth2Api: userCredential },
-	});
+	const result = await h.run(
+		asUser({ resource: 'messageImage', operation: 'download', imageKey: locator('img_app_only') }),
+		{
+			credentials: { feishuOAuth2Api: userCredential },
+		},
+	);
 	expect(result.error?.message).toBe('Message Image → Download works with the app identity only');
 	expect(h.emulator.counters.downloads.messageImage).toBe(0);
 });

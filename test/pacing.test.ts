@@ -15,7 +15,9 @@ it('whiteboard: 25 items at concurrency 10 never exceed 10 requests per second',
 	const ids = Array.from({ length: 25 }, (_, i) => `wb${i}`);
 	for (const id of ids) h.emulator.addWhiteboard(id);
 	h.emulator.enforceRateLimit('whiteboard', 10, 1000);
-	const result = await h.run(whiteboard('={{ $json.id }}', { concurrency: 10 }), { items: ids.map((id) => ({ json: { id } })) });
+	const result = await h.run(whiteboard('={{ $json.id }}', { concurrency: 10 }), {
+		items: ids.map((id) => ({ json: { id } })),
+	});
 	expect(result.error).toBeUndefined();
 	expect(result.items).toHaveLength(25);
 	expect(h.emulator.counters.status429).toBe(0);
@@ -26,7 +28,9 @@ it('dictionary: 60 items never exceed 50 requests per second', async () => {
 	const ids = Array.from({ length: 60 }, (_, i) => `box${i}`);
 	for (const id of ids) h.emulator.addBaikeFile(id);
 	h.emulator.enforceRateLimit('baikeFile', 50, 1000);
-	const result = await h.run(dictionaryImage('={{ $json.id }}', { concurrency: 20 }), { items: ids.map((id) => ({ json: { id } })) });
+	const result = await h.run(dictionaryImage('={{ $json.id }}', { concurrency: 20 }), {
+		items: ids.map((id) => ({ json: { id } })),
+	});
 	expect(result.items).toHaveLength(60);
 	expect(h.emulator.counters.status429).toBe(0);
 });
@@ -35,9 +39,12 @@ it('"Requests per Second" lowers the pace for an app with a smaller quota', asyn
 	const ids = Array.from({ length: 8 }, (_, i) => `wbq${i}`);
 	for (const id of ids) h.emulator.addWhiteboard(id);
 	h.emulator.enforceRateLimit('whiteboard', 4, 1000);
-	const result = await h.run(whiteboard('={{ $json.id }}', { concurrency: 8, requestsPerSecond: 4 }), {
-		items: ids.map((id) => ({ json: { id } })),
-	});
+	const result = await h.run(
+		whiteboard('={{ $json.id }}', { concurrency: 8, requestsPerSecond: 4 }),
+		{
+			items: ids.map((id) => ({ json: { id } })),
+		},
+	);
 	expect(result.items).toHaveLength(8);
 	expect(h.emulator.counters.status429).toBe(0);
 });

@@ -11,7 +11,9 @@ afterEach(async () => await h.close());
 
 function expectNoSecrets(text: string) {
 	for (const secret of h.secrets()) expect(text).not.toContain(secret);
-	const helpdeskHeader = Buffer.from(`${h.emulator.helpdeskId}:${h.emulator.helpdeskToken}`).toString('base64');
+	const helpdeskHeader = Buffer.from(
+		`${h.emulator.helpdeskId}:${h.emulator.helpdeskToken}`,
+	).toString('base64');
 	expect(text).not.toContain(helpdeskHeader);
 }
 
@@ -35,14 +37,20 @@ it('in errors from the download endpoints, the helpdesk check and an invalid tok
 });
 
 it('when the token endpoint itself fails', async () => {
-	h.emulator.injectFault({ kind: 'status', status: 500, body: 'upstream exploded' }, { endpoint: 'token', times: Infinity });
+	h.emulator.injectFault(
+		{ kind: 'status', status: 500, body: 'upstream exploded' },
+		{ endpoint: 'token', times: Infinity },
+	);
 	const result = await h.run(whiteboard('wb1', { retries: 0 }));
 	expect(result.error).toBeDefined();
 	expectNoSecrets(h.everything(result));
 });
 
 it('when a 5xx persists until the retries run out', async () => {
-	h.emulator.injectFault({ kind: 'status', status: 503 }, { endpoint: 'whiteboard', times: Infinity });
+	h.emulator.injectFault(
+		{ kind: 'status', status: 503 },
+		{ endpoint: 'whiteboard', times: Infinity },
+	);
 	const result = await h.run(whiteboard('wb1', { retries: 1 }), { continueOnFail: true });
 	expect(result.items[0].json.error).toMatch(/HTTP 503/);
 	expectNoSecrets(h.everything(result));

@@ -13,7 +13,12 @@ afterAll(async () => await h.close());
 
 it('1,000 items, 5% faults: nothing lost, duplicated, corrupt or leaked', async () => {
 	const ids = Array.from({ length: 1000 }, (_, i) => `img_soak_${i}`);
-	const served = new Map(ids.map((id, i) => [id, h.emulator.addMessageImage(id, { contentType: 'image/png', fileName: `${i}.png` })]));
+	const served = new Map(
+		ids.map((id, i) => [
+			id,
+			h.emulator.addMessageImage(id, { contentType: 'image/png', fileName: `${i}.png` }),
+		]),
+	);
 	const faults: Fault[] = [
 		{ kind: 'status', status: 502 },
 		{ kind: 'status', status: 500 },
@@ -27,10 +32,13 @@ it('1,000 items, 5% faults: nothing lost, duplicated, corrupt or leaked', async 
 	];
 	h.emulator.failRandomly(0.05, faults, 20261121);
 
-	const result = await h.run(messageImage('={{ $json.id }}', { concurrency: 16, requestsPerSecond: 5000, retries: 4 }), {
-		items: ids.map((id) => ({ json: { id } })),
-		continueOnFail: true,
-	});
+	const result = await h.run(
+		messageImage('={{ $json.id }}', { concurrency: 16, requestsPerSecond: 5000, retries: 4 }),
+		{
+			items: ids.map((id) => ({ json: { id } })),
+			continueOnFail: true,
+		},
+	);
 	h.emulator.failRandomly(0, [], 0);
 
 	expect(result.error).toBeUndefined();
@@ -55,7 +63,9 @@ it('1,000 items, 5% faults: nothing lost, duplicated, corrupt or leaked', async 
 	expect(failed).toBeGreaterThan(0);
 	expect(failed).toBeLessThan(30);
 	// One token at the start and at most a few refreshes for the injected 99991663s.
-	expect(h.emulator.counters.tokenRequests).toBeLessThanOrEqual(1 + h.emulator.counters.faultsApplied);
+	expect(h.emulator.counters.tokenRequests).toBeLessThanOrEqual(
+		1 + h.emulator.counters.faultsApplied,
+	);
 	const everything = h.everything(result);
 	for (const secret of h.secrets()) expect(everything).not.toContain(secret);
 }, 120_000);

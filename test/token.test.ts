@@ -18,44 +18,57 @@ afterEach(async () => await h.close());
 const twentyItems = () => ids.map((id) => ({ json: { id } }));
 
 it('fetches one token for 20 items, saves it in the credential, and reuses it in the next execution', async () => {
-	const first = await h.run(messageImage('={{ $json.id }}', { concurrency: 10 }), { items: twentyItems() });
+	const first = await h.run(messageImage('={{ $json.id }}', { concurrency: 10 }), {
+		items: twentyItems(),
+	});
 	expect(first.error).toBeUndefined();
 	expect(first.items).toHaveLength(20);
 	expect(h.emulator.counters.tokenRequests).toBe(1);
 	const saved = h.store.get(h.credentialId).data.tenantAccessToken;
 	expect(saved).toBe(h.emulator.issuedTokens[0]);
 
-	const second = await h.run(messageImage('={{ $json.id }}', { concurrency: 10 }), { items: twentyItems() });
+	const second = await h.run(messageImage('={{ $json.id }}', { concurrency: 10 }), {
+		items: twentyItems(),
+	});
 	expect(second.items).toHaveLength(20);
 	expect(h.emulator.counters.tokenRequests).toBe(1);
-	const auth = h.emulator.requestLog.filter((r) => r.endpoint === 'messageImage').map((r) => r.headers.authorization);
+	const auth = h.emulator.requestLog
+		.filter((r) => r.endpoint === 'messageImage')
+		.map((r) => r.headers.authorization);
 	expect(new Set(auth)).toEqual(new Set([`Bearer ${saved}`]));
 });
 
-it.each([400, 200])('a token Feishu rejects mid-run (99991663 at HTTP %d) is refreshed once and no item fails', async (status) => {
-	h.emulator.invalidTokenStatus = status;
-	await h.run(messageImage('img_0'));
-	expect(h.emulator.counters.tokenRequests).toBe(1);
-	h.emulator.expireAllTokens();
+it.each([400, 200])(
+	'a token Feishu rejects mid-run (99991663 at HTTP %d) is refreshed once and no item fails',
+	async (status) => {
+		h.emulator.invalidTokenStatus = status;
+		await h.run(messageImage('img_0'));
+		expect(h.emulator.counters.tokenRequests).toBe(1);
+		h.emulator.expireAllTokens();
 
-	const result = await h.run(messageImage('={{ $json.id }}', { concurrency: 10 }), { items: twentyItems() });
-	expect(result.error).toBeUndefined();
-	expect(result.items).toHaveLength(20);
-	expect(result.items.every((item) => item.binary?.data)).toBe(true);
-	expect(h.emulator.counters.tokenRequests).toBe(2);
-	expect(h.store.get(h.credentialId).data.tenantAccessToken).toBe(h.emulator.issuedTokens[1]);
+		const result = await h.run(messageImage('={{ $json.id }}', { concurrency: 10 }), {
+			items: twentyItems(),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(20);
+		expect(result.items.every((item) => item.binary?.data)).toBe(true);
+		expect(h.emulator.counters.tokenRequests).toBe(2);
+		expect(h.store.get(h.credentialId).data.tenantAccessToken).toBe(h.emulator.issuedTokens[1]);
 
-	// The next execution starts with the fresh token: no further token request.
-	await h.run(messageImage('img_1'));
-	expect(h.emulator.counters.tokenRequests).toBe(2);
-});
+		// The next execution starts with the fresh token: no further token request.
+		await h.run(messageImage('img_1'));
+		expect(h.emulator.counters.tokenRequests).toBe(2);
+	},
+);
 
 it('a token that expires while 20 requests are in flight is refreshed once', async () => {
 	await h.run(messageImage('img_0'));
 	h.emulator.latencyMs = 50;
 	h.emulator.injectFault({ kind: 'tokenInvalid' }, { endpoint: 'messageImage', times: 20 });
 	h.emulator.expireAllTokens();
-	const result = await h.run(messageImage('={{ $json.id }}', { concurrency: 20 }), { items: twentyItems() });
+	const result = await h.run(messageImage('={{ $json.id }}', { concurrency: 20 }), {
+		items: twentyItems(),
+	});
 	expect(result.error).toBeUndefined();
 	expect(result.items).toHaveLength(20);
 	expect(h.emulator.counters.tokenRequests).toBe(2);
@@ -70,12 +83,16 @@ it('a token rejected again right after a refresh fails the item clearly instead 
 });
 
 describe('wrong credentials', () => {
-	it('a wrong App Secret fails with Feishu\'s message, one token request, and no secret in the error', async () => {
+	it("a wrong App Secret fails with Feishu's message, one token request, and no secret in the error", async () => {
 		await h.close();
 		h = await startHarness({}, { appSecret: 'definitely-wrong-secret-42' });
 		for (const id of ids) h.emulator.addMessageImage(id);
-		const result = await h.run(messageImage('={{ $json.id }}', { concurrency: 10 }), { items: twentyItems() });
-		expect(result.error?.message).toMatch(/Feishu refused the app credentials \(code 10014\): app secret invalid/);
+		const result = await h.run(messageImage('={{ $json.id }}', { concurrency: 10 }), {
+			items: twentyItems(),
+		});
+		expect(result.error?.message).toMatch(
+			/Feishu refused the app credentials \(code 10014\): app secret invalid/,
+		);
 		expect(h.emulator.counters.tokenRequests).toBe(1);
 		expect(h.emulator.counters.downloads.messageImage).toBe(0);
 		const everything = h.everything(result);
@@ -83,7 +100,7 @@ describe('wrong credentials', () => {
 		expect(everything).not.toContain(h.emulator.appSecret);
 	});
 
-	it('an unknown App ID fails with Feishu\'s message', async () => {
+	it("an unknown App ID fails with Feishu's message", async () => {
 		await h.close();
 		h = await startHarness({}, { appId: 'cli_unknown' });
 		h.emulator.addWhiteboard('wb1');

@@ -35,7 +35,8 @@ export function sniffMimeType(head: Uint8Array): string | undefined {
 	if (ascii(0, 'BM')) return 'image/bmp';
 	if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return 'image/tiff';
 	if (ascii(0, '%PDF-')) return 'application/pdf';
-	if (ascii(4, 'ftyp') && (ascii(8, 'heic') || ascii(8, 'heix') || ascii(8, 'mif1'))) return 'image/heic';
+	if (ascii(4, 'ftyp') && (ascii(8, 'heic') || ascii(8, 'heix') || ascii(8, 'mif1')))
+		return 'image/heic';
 	return undefined;
 }
 
@@ -69,7 +70,10 @@ function latin1BytesAsUtf8(value: string): string {
 /** Keeps a name usable as a file name anywhere downstream: no folders, no control characters. */
 export function sanitizeFileName(name: string): string | undefined {
 	const base = name.split(/[\\/]/).pop() ?? '';
-	const clean = [...base].filter((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f).join('').trim();
+	const clean = [...base]
+		.filter((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f)
+		.join('')
+		.trim();
 	return clean && clean !== '.' && clean !== '..' ? clean : undefined;
 }
 
@@ -81,7 +85,11 @@ export function fileNameFromContentDisposition(header: string | undefined): stri
 		const charset = extended[1].trim().toLowerCase();
 		try {
 			const bytes = Buffer.from(
-				extended[2].trim().replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+				extended[2]
+					.trim()
+					.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+						String.fromCharCode(parseInt(hex, 16)),
+					),
 				'latin1',
 			);
 			const name = sanitizeFileName(bytes.toString(charset === 'iso-8859-1' ? 'latin1' : 'utf8'));
@@ -127,7 +135,8 @@ export function identifyFile(input: {
 	const fileName =
 		override ??
 		headerName ??
-		(sanitizeFileName(input.fallbackBaseName) ?? 'feishu-file') + (extFromMime ? `.${extFromMime}` : '');
+		(sanitizeFileName(input.fallbackBaseName) ?? 'feishu-file') +
+			(extFromMime ? `.${extFromMime}` : '');
 	const fileExtension = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? extFromMime;
 	return { fileName, mimeType, fileExtension };
 }

@@ -43,7 +43,8 @@ export interface UrlForm {
 }
 
 /** Feishu, Lark and Lark's newer office domain, any tenant subdomain. */
-const HOST = 'https?://[A-Za-z0-9.-]+\\.(?:feishu\\.cn|larksuite\\.com|larkoffice\\.com|feishu-pre\\.cn)';
+const HOST =
+	'https?://[A-Za-z0-9.-]+\\.(?:feishu\\.cn|larksuite\\.com|larkoffice\\.com|feishu-pre\\.cn)';
 
 function linkPattern(segment: string): string {
 	return `^\\s*${HOST}/${segment}/([A-Za-z0-9]+)(?:[/?#].*)?\\s*$`;
@@ -137,14 +138,22 @@ const BOARD_FORBIDDEN_HINT =
 
 /** The docx "list blocks" codes (the page's error table). */
 const DOCX_ERRORS: Record<number, DocumentedError> = {
-	1770001: { httpStatus: 400, msg: 'invalid param', hint: 'A parameter is invalid. Check the document ID or link.' },
+	1770001: {
+		httpStatus: 400,
+		msg: 'invalid param',
+		hint: 'A parameter is invalid. Check the document ID or link.',
+	},
 	1770002: {
 		httpStatus: 404,
 		msg: 'not found',
 		hint: 'No such document, or it was deleted. Check the document ID; a wiki page needs its wiki link, not the ID.',
 	},
 	1770003: { httpStatus: 400, msg: 'resource deleted', hint: 'The document was deleted.' },
-	1770022: { httpStatus: 400, msg: 'invalid page token', hint: 'The listing was interrupted; run the node again.' },
+	1770022: {
+		httpStatus: 400,
+		msg: 'invalid page token',
+		hint: 'The listing was interrupted; run the node again.',
+	},
 	1770032: {
 		httpStatus: 403,
 		msg: 'forbidden',
@@ -159,7 +168,10 @@ const DOCX_ERRORS: Record<number, DocumentedError> = {
 };
 
 /** Lingo and its predecessor baike serve dictionary files the same way. */
-const DICTIONARY_FILE: Pick<DownloadEndpoint, 'parameters' | 'tokenKinds' | 'rateLimits' | 'fileNameFrom' | 'errors'> = {
+const DICTIONARY_FILE: Pick<
+	DownloadEndpoint,
+	'parameters' | 'tokenKinds' | 'rateLimits' | 'fileNameFrom' | 'errors'
+> = {
 	parameters: [
 		{
 			name: 'fileToken',
@@ -168,7 +180,8 @@ const DICTIONARY_FILE: Pick<DownloadEndpoint, 'parameters' | 'tokenKinds' | 'rat
 			in: 'path',
 			type: 'id',
 			required: true,
-			description: 'The file token of the dictionary image (from a dictionary entry or the image upload API)',
+			description:
+				'The file token of the dictionary image (from a dictionary entry or the image upload API)',
 			placeholder: 'boxbcEcmKiD3SGHvgqWTpvdc7jc',
 		},
 	],
@@ -179,7 +192,11 @@ const DICTIONARY_FILE: Pick<DownloadEndpoint, 'parameters' | 'tokenKinds' | 'rat
 	],
 	fileNameFrom: ['fileToken'],
 	errors: {
-		1540001: { httpStatus: 400, msg: 'invalid param', hint: 'A parameter is wrong. Check the file token.' },
+		1540001: {
+			httpStatus: 400,
+			msg: 'invalid param',
+			hint: 'A parameter is wrong. Check the file token.',
+		},
 		1540002: {
 			httpStatus: 500,
 			msg: 'network anomaly, please try again',
@@ -254,8 +271,16 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		fileNameFrom: ['whiteboardId'],
 		docsUrl: 'https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image',
 		errors: {
-			2890001: { httpStatus: 400, msg: 'invalid format', hint: 'The parameters are malformed. Check the whiteboard ID.' },
-			2890002: { httpStatus: 400, msg: 'invalid arg', hint: 'A parameter is invalid. Check the whiteboard ID.' },
+			2890001: {
+				httpStatus: 400,
+				msg: 'invalid format',
+				hint: 'The parameters are malformed. Check the whiteboard ID.',
+			},
+			2890002: {
+				httpStatus: 400,
+				msg: 'invalid arg',
+				hint: 'A parameter is invalid. Check the whiteboard ID.',
+			},
 			2890003: {
 				httpStatus: 400,
 				msg: 'record missing',
@@ -309,13 +334,21 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		fileNameFrom: ['imageKey'],
 		docsUrl: 'https://open.feishu.cn/document/server-docs/im-v1/image/get',
 		errors: {
-			234001: { httpStatus: 400, msg: 'Invalid request param.', hint: 'The request parameters are invalid. Check the image key.' },
+			234001: {
+				httpStatus: 400,
+				msg: 'Invalid request param.',
+				hint: 'The request parameters are invalid. Check the image key.',
+			},
 			234002: {
 				httpStatus: 401,
 				msg: 'Unauthorized.',
 				hint: 'Authentication failed. Check the Feishu API credential; if it is correct, contact Feishu support with the log ID.',
 			},
-			234005: { httpStatus: 400, msg: 'Image has been deleted', hint: 'The image does not exist or was deleted. Check the image key.' },
+			234005: {
+				httpStatus: 400,
+				msg: 'Image has been deleted',
+				hint: 'The image does not exist or was deleted. Check the image key.',
+			},
 			234007: {
 				httpStatus: 400,
 				msg: 'App does not enable bot feature.',
@@ -383,7 +416,8 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		rateLimits: [{ requests: 50, perMs: 1000 }],
 		helpdeskAuth: true,
 		fileNameFrom: ['messageId', 'imageIndex'],
-		docsUrl: 'https://open.feishu.cn/document/server-docs/helpdesk-v1/ticket-management/ticket/ticket_image',
+		docsUrl:
+			'https://open.feishu.cn/document/server-docs/helpdesk-v1/ticket-management/ticket/ticket_image',
 		errors: {
 			154000: {
 				httpStatus: 400,
@@ -415,7 +449,8 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		operation: 'downloadLingo',
 		operationName: 'Download (Lingo)',
 		action: 'Download a dictionary image from Lingo',
-		description: 'Download an image of the Feishu dictionary (词典) through the Lingo API, the successor of baike',
+		description:
+			'Download an image of the Feishu dictionary (词典) through the Lingo API, the successor of baike',
 		method: 'GET',
 		path: '/open-apis/lingo/v1/files/{file_token}/download',
 		...DICTIONARY_FILE,
@@ -428,7 +463,8 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		operation: 'download',
 		operationName: 'Download (Baike, Legacy)',
 		action: 'Download a dictionary image from baike (legacy)',
-		description: 'Download an image of the Feishu dictionary (词典) through the older baike API, which Feishu is replacing with Lingo',
+		description:
+			'Download an image of the Feishu dictionary (词典) through the older baike API, which Feishu is replacing with Lingo',
 		method: 'GET',
 		path: '/open-apis/baike/v1/files/{file_token}/download',
 		...DICTIONARY_FILE,
@@ -441,7 +477,8 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		operation: 'downloadResource',
 		operationName: 'Download Resource',
 		action: 'Download an image or file from a message',
-		description: 'Download an image or file that someone sent in a chat (up to 100 MB; the bot must be in that chat)',
+		description:
+			'Download an image or file that someone sent in a chat (up to 100 MB; the bot must be in that chat)',
 		method: 'GET',
 		path: '/open-apis/im/v1/messages/{message_id}/resources/{file_key}',
 		parameters: [
@@ -452,7 +489,8 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 				in: 'path',
 				type: 'id',
 				required: true,
-				description: 'The message that carries the resource (om_…), e.g. from a message event or "list messages"',
+				description:
+					'The message that carries the resource (om_…), e.g. from a message event or "list messages"',
 				placeholder: 'om_dc13264520392913993dd051dba21dcf',
 			},
 			{
@@ -462,7 +500,8 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 				in: 'path',
 				type: 'id',
 				required: true,
-				description: "The key in the message content: image_key (img_…) of an image, file_key (file_…) of a file",
+				description:
+					'The key in the message content: image_key (img_…) of an image, file_key (file_…) of a file',
 				placeholder: 'img_v2_041b28e3-5680-48c2-9af2-497ace79333g',
 			},
 			{
@@ -472,7 +511,8 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 				in: 'query',
 				type: 'choice',
 				required: true,
-				description: 'Image for image keys (also images inside rich-text messages); File for files, audio and video',
+				description:
+					'Image for image keys (also images inside rich-text messages); File for files, audio and video',
 				choices: [
 					{ name: 'Image', value: 'image' },
 					{ name: 'File', value: 'file', description: 'Files, audio and video' },
@@ -488,8 +528,16 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		fileNameFrom: ['fileKey'],
 		docsUrl: 'https://open.feishu.cn/document/server-docs/im-v1/message/get-2',
 		errors: {
-			234001: { httpStatus: 400, msg: 'Invalid request param.', hint: 'Check the message ID, the file key and the resource type.' },
-			234002: { httpStatus: 401, msg: 'Unauthorized.', hint: 'Authentication failed. Check the Feishu API credential.' },
+			234001: {
+				httpStatus: 400,
+				msg: 'Invalid request param.',
+				hint: 'Check the message ID, the file key and the resource type.',
+			},
+			234002: {
+				httpStatus: 401,
+				msg: 'Unauthorized.',
+				hint: 'Authentication failed. Check the Feishu API credential.',
+			},
 			234003: {
 				httpStatus: 400,
 				msg: 'File not in msg.',
@@ -518,7 +566,8 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		operation: 'downloadWhiteboards',
 		operationName: 'Download All Whiteboards',
 		action: 'Download all whiteboards of a document',
-		description: 'List the blocks of a docx document and download every whiteboard in it as a PNG, in document order',
+		description:
+			'List the blocks of a docx document and download every whiteboard in it as a PNG, in document order',
 		method: 'GET',
 		path: '/open-apis/docx/v1/documents/{document_id}/blocks',
 		answers: 'json',
@@ -550,7 +599,6 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		docsUrl: 'https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/list',
 		errors: DOCX_ERRORS,
 	},
-
 ];
 
 export function findEndpoint(resource: string, operation: string): DownloadEndpoint | undefined {
@@ -558,6 +606,9 @@ export function findEndpoint(resource: string, operation: string): DownloadEndpo
 }
 
 /** A documented code's meaning for this endpoint, falling back to the platform-wide codes. */
-export function documentedError(endpoint: DownloadEndpoint, code: number): DocumentedError | undefined {
+export function documentedError(
+	endpoint: DownloadEndpoint,
+	code: number,
+): DocumentedError | undefined {
 	return endpoint.errors[code] ?? PLATFORM_ERRORS[code];
 }

@@ -4,8 +4,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { findEndpoint, type DownloadEndpoint } from './catalogue';
 import { credentialTypeOf, openConnection } from './connection';
 import { DEFAULTS } from './fields';
-import { downloadDocumentWhiteboards, resolveWikiDocument } from './operations/document-whiteboards';
-import { downloadToItem, mapConcurrent, readOutputOptions, type RunContext } from './operations/download';
+import {
+	downloadDocumentWhiteboards,
+	resolveWikiDocument,
+} from './operations/document-whiteboards';
+import {
+	downloadToItem,
+	mapConcurrent,
+	readOutputOptions,
+	type RunContext,
+} from './operations/download';
 import { downloadAllTicketImages } from './operations/ticket-images';
 import { readItemParameters } from './request-builder';
 import { credentialKeyOf, TENANT_CREDENTIAL, USER_CREDENTIAL } from './transport/request';
@@ -16,12 +24,18 @@ function readEndpoint(ctx: IExecuteFunctions): DownloadEndpoint {
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const endpoint = findEndpoint(resource, operation);
 	if (!endpoint) {
-		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	return endpoint;
 }
 
-function readRunOptions(ctx: IExecuteFunctions, credentialType: RunContext['transport']['credentialType']) {
+function readRunOptions(
+	ctx: IExecuteFunctions,
+	credentialType: RunContext['transport']['credentialType'],
+) {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const perSecond = Number(options.requestsPerSecond ?? 0);
 	return {
@@ -36,13 +50,18 @@ function readRunOptions(ctx: IExecuteFunctions, credentialType: RunContext['tran
 }
 
 /** One input item → its output items (one file, or every file of a document or message). */
-async function processItem(run: RunContext, endpoint: DownloadEndpoint, itemIndex: number): Promise<INodeExecutionData[]> {
+async function processItem(
+	run: RunContext,
+	endpoint: DownloadEndpoint,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { values, wikiTokens } = readItemParameters(run.ctx, endpoint, itemIndex);
 	const output = readOutputOptions(run.ctx, itemIndex);
 	if (endpoint.expand === 'documentWhiteboards') {
 		return await downloadDocumentWhiteboards(run, endpoint, values, wikiTokens, itemIndex, output);
 	}
-	for (const name of wikiTokens) values[name] = await resolveWikiDocument(run, String(values[name]), itemIndex);
+	for (const name of wikiTokens)
+		values[name] = await resolveWikiDocument(run, String(values[name]), itemIndex);
 	const options = run.ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	if (endpoint.helpdeskAuth && options.allImages === true) {
 		return await downloadAllTicketImages(run, endpoint, values, itemIndex, output);
@@ -51,7 +70,10 @@ async function processItem(run: RunContext, endpoint: DownloadEndpoint, itemInde
 }
 
 /** The failing item under "Continue On Fail": what went wrong, with Feishu's code and log ID. */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+): INodeExecutionData {
 	const response = (error.errorResponse ?? {}) as IDataObject;
 	const json: IDataObject = {
 		error: error.message,
@@ -63,7 +85,11 @@ function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number):
 }
 
 /** Anything unexpected still reaches the user as a node error that names the item. */
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function asNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
@@ -80,9 +106,14 @@ export async function executeDownloads(ctx: IExecuteFunctions): Promise<INodeExe
 	const credentialType = credentialTypeOf(ctx);
 	if (credentialType === USER_CREDENTIAL && !endpoint.tokenKinds.includes('user')) {
 		// A value left over from another resource: Feishu serves this one to the app only.
-		throw new NodeOperationError(ctx.getNode(), `${endpoint.resourceName} → ${endpoint.operationName} works with the app identity only`, {
-			description: 'Set Authentication to "App (Tenant Access Token)" and pick a Feishu API credential.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${endpoint.resourceName} → ${endpoint.operationName} works with the app identity only`,
+			{
+				description:
+					'Set Authentication to "App (Tenant Access Token)" and pick a Feishu API credential.',
+			},
+		);
 	}
 	const connection = await openConnection(ctx, credentialType);
 	if (credentialType === TENANT_CREDENTIAL && !connection.hasToken) {

@@ -69,7 +69,10 @@ function urlMode(parameter: EndpointParameter): INodePropertyMode[] {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex, errorMessage: `Not a Feishu or Lark link of this kind, e.g. ${parameter.url.example}` },
+					properties: {
+						regex,
+						errorMessage: `Not a Feishu or Lark link of this kind, e.g. ${parameter.url.example}`,
+					},
 				},
 			],
 		},
@@ -146,7 +149,8 @@ export const authenticationFields: INodeProperties[] = [
 			{
 				name: 'User (OAuth2)',
 				value: 'userToken',
-				description: "A Feishu user's identity: what that user can see, e.g. whiteboards shared with them but not with the app",
+				description:
+					"A Feishu user's identity: what that user can see, e.g. whiteboards shared with them but not with the app",
 			},
 		],
 		default: 'tenantToken',
@@ -171,20 +175,28 @@ export const authenticationFields: INodeProperties[] = [
 
 const parameterFields = ENDPOINTS.flatMap((endpoint) =>
 	endpoint.parameters.flatMap((p) =>
-		p.type === 'id' ? [idField(endpoint, p)] : p.type === 'choice' ? [choiceField(endpoint, p)] : [],
+		p.type === 'id'
+			? [idField(endpoint, p)]
+			: p.type === 'choice'
+				? [choiceField(endpoint, p)]
+				: [],
 	),
 );
 
 /** Helpdesk only: every image of a rich-text message, one item each. */
-const allImagesOption: INodeProperties[] = ENDPOINTS.filter((e) => e.helpdeskAuth).map((endpoint) => ({
-	displayName: 'All Images of the Message',
-	name: 'allImages',
-	type: 'boolean' as const,
-	default: false,
-	description:
-		'Whether to download every image of the message, one item each (a rich-text message can hold several); Image Index is then ignored',
-	displayOptions: { show: { '/resource': [endpoint.resource], '/operation': [endpoint.operation] } },
-}));
+const allImagesOption: INodeProperties[] = ENDPOINTS.filter((e) => e.helpdeskAuth).map(
+	(endpoint) => ({
+		displayName: 'All Images of the Message',
+		name: 'allImages',
+		type: 'boolean' as const,
+		default: false,
+		description:
+			'Whether to download every image of the message, one item each (a rich-text message can hold several); Image Index is then ignored',
+		displayOptions: {
+			show: { '/resource': [endpoint.resource], '/operation': [endpoint.operation] },
+		},
+	}),
+);
 
 /** Optional integer parameters (the helpdesk image index) live in Options: most calls omit them. */
 const indexOptions: INodeProperties[] = ENDPOINTS.flatMap((endpoint) =>
@@ -197,7 +209,9 @@ const indexOptions: INodeProperties[] = ENDPOINTS.flatMap((endpoint) =>
 			typeOptions: { minValue: 0, numberPrecision: 0 },
 			default: 0,
 			description: `${p.description}. Needed for rich-text (post) messages; leave out for image (img) messages.`,
-			displayOptions: { show: { '/resource': [endpoint.resource], '/operation': [endpoint.operation] } },
+			displayOptions: {
+				show: { '/resource': [endpoint.resource], '/operation': [endpoint.operation] },
+			},
 		})),
 );
 
@@ -224,7 +238,8 @@ const optionsField: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. board.png',
-			description: 'Name of the output file. By default the name Feishu sends, else the ID with the extension of the file type.',
+			description:
+				'Name of the output file. By default the name Feishu sends, else the ID with the extension of the file type.',
 		},
 		...indexOptions,
 		{
@@ -249,7 +264,8 @@ const optionsField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 			default: DEFAULT_RETRIES,
-			description: 'How many times to retry after a rate limit (429) or a transient fault (5xx, connection reset, timeout, cut-off file)',
+			description:
+				'How many times to retry after a rate limit (429) or a transient fault (5xx, connection reset, timeout, cut-off file)',
 		},
 		{
 			displayName: 'Timeout',

@@ -50,7 +50,11 @@ export interface FileNaming {
  * Streams the answer into n8n's binary data store with an explicit name and MIME type, so
  * in filesystem/S3/database mode the file is never held whole in memory.
  */
-export async function storeFile(ctx: IExecuteFunctions, answer: FileAnswer, naming: FileNaming): Promise<IBinaryData> {
+export async function storeFile(
+	ctx: IExecuteFunctions,
+	answer: FileAnswer,
+	naming: FileNaming,
+): Promise<IBinaryData> {
 	const contentType = headerString(answer.headers, 'content-type');
 	const head = mimeFromContentType(contentType) ? Buffer.alloc(0) : await peekHead(answer.body);
 	const identity = identifyFile({
@@ -61,7 +65,11 @@ export async function storeFile(ctx: IExecuteFunctions, answer: FileAnswer, nami
 		fileNameOverride: naming.fileNameOverride,
 		defaultMimeType: naming.defaultMimeType,
 	});
-	const binary = await ctx.helpers.prepareBinaryData(answer.body, identity.fileName, identity.mimeType);
+	const binary = await ctx.helpers.prepareBinaryData(
+		answer.body,
+		identity.fileName,
+		identity.mimeType,
+	);
 	if (identity.fileExtension) binary.fileExtension = identity.fileExtension;
 	return binary;
 }

@@ -27,7 +27,12 @@ export function validateId(
 		throw inputError(ctx.getNode(), `${parameter.label} must be text`, itemIndex);
 	}
 	if (!value) {
-		throw inputError(ctx.getNode(), `${parameter.label} is empty`, itemIndex, `Enter the ${parameter.label}. ${parameter.description}`);
+		throw inputError(
+			ctx.getNode(),
+			`${parameter.label} is empty`,
+			itemIndex,
+			`Enter the ${parameter.label}. ${parameter.description}`,
+		);
 	}
 	if (!ID_PATTERN.test(value) || value.includes('..')) {
 		throw inputError(
@@ -82,7 +87,12 @@ interface ReadValue {
 }
 
 /** The "By URL" mode: pull the ID out of a Feishu/Lark link, or say which link form is wanted. */
-function idFromUrl(ctx: IExecuteFunctions, parameter: EndpointParameter, url: unknown, itemIndex: number): ReadValue {
+function idFromUrl(
+	ctx: IExecuteFunctions,
+	parameter: EndpointParameter,
+	url: unknown,
+	itemIndex: number,
+): ReadValue {
 	const text = typeof url === 'string' ? url : '';
 	for (const pattern of parameter.url?.patterns ?? []) {
 		const match = new RegExp(pattern.regex).exec(text);
@@ -97,13 +107,19 @@ function idFromUrl(ctx: IExecuteFunctions, parameter: EndpointParameter, url: un
 	);
 }
 
-function readParameter(ctx: IExecuteFunctions, parameter: EndpointParameter, itemIndex: number): ReadValue {
+function readParameter(
+	ctx: IExecuteFunctions,
+	parameter: EndpointParameter,
+	itemIndex: number,
+): ReadValue {
 	if (parameter.type === 'index') {
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
 		return { raw: options[parameter.name] };
 	}
-	if (parameter.type === 'choice') return { raw: ctx.getNodeParameter(parameter.name, itemIndex, '') };
-	const locator = ctx.getNodeParameter(parameter.name, itemIndex, '') as INodeParameterResourceLocator | string;
+	if (parameter.type === 'choice')
+		return { raw: ctx.getNodeParameter(parameter.name, itemIndex, '') };
+	const locator = ctx.getNodeParameter(parameter.name, itemIndex, '') as
+		INodeParameterResourceLocator | string;
 	if (typeof locator !== 'object' || locator === null) return { raw: locator };
 	if (locator.mode === 'url') return idFromUrl(ctx, parameter, locator.value, itemIndex);
 	return { raw: locator.value };
@@ -127,7 +143,11 @@ export interface ItemParameters {
 }
 
 /** An item's parameters for the endpoint, validated: bad input never leaves the node. */
-export function readItemParameters(ctx: IExecuteFunctions, endpoint: DownloadEndpoint, itemIndex: number): ItemParameters {
+export function readItemParameters(
+	ctx: IExecuteFunctions,
+	endpoint: DownloadEndpoint,
+	itemIndex: number,
+): ItemParameters {
 	const values: ParameterValues = {};
 	const wikiTokens: string[] = [];
 	for (const parameter of endpoint.parameters) {
@@ -156,10 +176,12 @@ export function buildRequest(
 	for (const parameter of endpoint.parameters) {
 		const value = values[parameter.name];
 		if (value === undefined) continue;
-		if (parameter.in === 'path') path = path.replace(`{${parameter.apiName}}`, encodeURIComponent(String(value)));
+		if (parameter.in === 'path')
+			path = path.replace(`{${parameter.apiName}}`, encodeURIComponent(String(value)));
 		else qs[parameter.apiName] = String(value);
 	}
 	const headers: Record<string, string> = {};
-	if (endpoint.helpdeskAuth) headers['X-Lark-Helpdesk-Authorization'] = connection.helpdeskAuthorization(itemIndex);
+	if (endpoint.helpdeskAuth)
+		headers['X-Lark-Helpdesk-Authorization'] = connection.helpdeskAuthorization(itemIndex);
 	return { endpoint, url: `${connection.baseUrl}${path}`, qs, headers, itemIndex };
 }

@@ -12,7 +12,9 @@ export interface FeishuError {
 	readonly msg: string;
 }
 
-function table(rows: ReadonlyArray<readonly [number, number, string]>): Readonly<Record<number, FeishuError>> {
+function table(
+	rows: ReadonlyArray<readonly [number, number, string]>,
+): Readonly<Record<number, FeishuError>> {
 	const out: Record<number, FeishuError> = {};
 	for (const [httpStatus, code, msg] of rows) out[code] = Object.freeze({ httpStatus, code, msg });
 	return Object.freeze(out);
@@ -109,13 +111,29 @@ export interface OAuthError extends FeishuError {
  */
 export const OAUTH_ERRORS: Readonly<Record<number, OAuthError>> = (() => {
 	const rows: ReadonlyArray<readonly [number, number, string, string]> = [
-		[400, 20001, 'invalid_request', 'The request is missing a required parameter or has an invalid one.'],
-		[401, 20002, 'invalid_client', 'Client authentication failed: client_id or client_secret is invalid.'],
-		[400, 20003, 'invalid_grant', 'The authorization code or refresh token is invalid, expired or already used.'],
+		[
+			400,
+			20001,
+			'invalid_request',
+			'The request is missing a required parameter or has an invalid one.',
+		],
+		[
+			401,
+			20002,
+			'invalid_client',
+			'Client authentication failed: client_id or client_secret is invalid.',
+		],
+		[
+			400,
+			20003,
+			'invalid_grant',
+			'The authorization code or refresh token is invalid, expired or already used.',
+		],
 		[500, 20050, 'server_error', 'Internal server error, please retry.'],
 	];
 	const out: Record<number, OAuthError> = {};
-	for (const [httpStatus, code, error, msg] of rows) out[code] = Object.freeze({ httpStatus, code, error, msg });
+	for (const [httpStatus, code, error, msg] of rows)
+		out[code] = Object.freeze({ httpStatus, code, error, msg });
 	return Object.freeze(out);
 })();
 
@@ -125,8 +143,16 @@ export const OAUTH_ERRORS: Readonly<Record<number, OAuthError>> = (() => {
  * the gateway; 429 is the default here and the rateLimit fault can pick 400.
  */
 export const PLATFORM_ERRORS = table([
-	[400, 99991661, 'Missing access token for authorization. Please make a request with token attached.'],
-	[400, 99991663, 'Invalid access token for authorization. Please make a request with token attached.'],
+	[
+		400,
+		99991661,
+		'Missing access token for authorization. Please make a request with token attached.',
+	],
+	[
+		400,
+		99991663,
+		'Invalid access token for authorization. Please make a request with token attached.',
+	],
 	[400, 99991677, 'user access token expired'],
 	[429, 99991400, 'request trigger frequency limit'],
 ]);

@@ -36,7 +36,9 @@ export class FaultQueue {
 	take(target: FaultTarget): Fault | undefined {
 		const index = this.queue.findIndex(
 			(q) =>
-				(q.endpoint === undefined ? isDownloadEndpoint(target.endpoint) : q.endpoint === target.endpoint) &&
+				(q.endpoint === undefined
+					? isDownloadEndpoint(target.endpoint)
+					: q.endpoint === target.endpoint) &&
 				(q.id === undefined || target.ids.includes(q.id)),
 		);
 		const hit = this.queue[index];
@@ -66,8 +68,10 @@ export class RandomFaults {
 	private readonly faults: readonly Fault[];
 
 	constructor(ratio: number, faults: readonly Fault[], seed: number) {
-		if (!(ratio >= 0 && ratio <= 1)) throw new RangeError(`failRandomly: ratio must be in [0, 1] (got ${ratio})`);
-		if (ratio > 0 && faults.length === 0) throw new RangeError('failRandomly: no faults to choose from');
+		if (!(ratio >= 0 && ratio <= 1))
+			throw new RangeError(`failRandomly: ratio must be in [0, 1] (got ${ratio})`);
+		if (ratio > 0 && faults.length === 0)
+			throw new RangeError('failRandomly: no faults to choose from');
 		this.ratio = ratio;
 		this.faults = [...faults];
 		this.rand = mulberry32(seed);
@@ -90,19 +94,24 @@ export class SlidingWindowLimiter {
 	readonly windowMs: number;
 
 	constructor(limit: number, windowMs: number) {
-		if (!(limit >= 0) || !(windowMs > 0)) throw new RangeError('enforceRateLimit: bad limit or window');
+		if (!(limit >= 0) || !(windowMs > 0))
+			throw new RangeError('enforceRateLimit: bad limit or window');
 		this.limit = limit;
 		this.windowMs = windowMs;
 	}
 
 	/** Admits the request, or returns the whole seconds until a slot frees. */
 	check(now: number): { ok: true } | { ok: false; resetSeconds: number } {
-		while (this.admitted.length > 0 && (this.admitted[0] ?? 0) <= now - this.windowMs) this.admitted.shift();
+		while (this.admitted.length > 0 && (this.admitted[0] ?? 0) <= now - this.windowMs)
+			this.admitted.shift();
 		if (this.admitted.length < this.limit) {
 			this.admitted.push(now);
 			return { ok: true };
 		}
 		const oldest = this.admitted[0] ?? now;
-		return { ok: false, resetSeconds: Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000)) };
+		return {
+			ok: false,
+			resetSeconds: Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000)),
+		};
 	}
 }

@@ -60,16 +60,30 @@ export class Reply {
 	}
 
 	/** Feishu error body; status and msg default to the documented ones for `code`. */
-	error(code: number, status?: number, msg?: string, extra?: Record<string, string>): Promise<void> {
+	error(
+		code: number,
+		status?: number,
+		msg?: string,
+		extra?: Record<string, string>,
+	): Promise<void> {
 		const row = errorFor(code);
-		return this.json(status ?? row.httpStatus, { code, msg: msg ?? row.msg, error: { log_id: this.logId } }, extra);
+		return this.json(
+			status ?? row.httpStatus,
+			{ code, msg: msg ?? row.msg, error: { log_id: this.logId } },
+			extra,
+		);
 	}
 
 	/**
 	 * OAuth v2 error body `{code, error, error_description}` for a code in
 	 * OAUTH_ERRORS; any other code falls back to error().
 	 */
-	oauthError(code: number, status?: number, description?: string, extra?: Record<string, string>): Promise<void> {
+	oauthError(
+		code: number,
+		status?: number,
+		description?: string,
+		extra?: Record<string, string>,
+	): Promise<void> {
 		const row = OAUTH_ERRORS[code];
 		if (!row) return this.error(code, status, description, extra);
 		const body = { code, error: row.error, error_description: description ?? row.msg };
@@ -89,7 +103,11 @@ export class Reply {
 		const text =
 			body ??
 			`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
-		return this.send(status, { 'Content-Type': contentType }, { kind: 'buffer', bytes: Buffer.from(text, 'utf8') });
+		return this.send(
+			status,
+			{ 'Content-Type': contentType },
+			{ kind: 'buffer', bytes: Buffer.from(text, 'utf8') },
+		);
 	}
 
 	notFound(): Promise<void> {
@@ -101,7 +119,11 @@ export class Reply {
 		if (res.headersSent || res.destroyed) return;
 		const length = bodyLength(body);
 		this.hooks.record(status);
-		res.writeHead(status, { ...headers, 'Content-Length': String(length), 'X-Tt-Logid': this.logId });
+		res.writeHead(status, {
+			...headers,
+			'Content-Length': String(length),
+			'X-Tt-Logid': this.logId,
+		});
 
 		const cursor = new ChunkCursor(body);
 		const fault = this.bodyFault;

@@ -4,7 +4,12 @@ export type Route =
 	/** id is undefined when the path segment has broken %-encoding. */
 	| { endpoint: 'whiteboard' | 'messageImage' | 'baikeFile' | 'lingoFile'; id: string | undefined }
 	| { endpoint: 'documentBlocks'; id: string | undefined; query: URLSearchParams }
-	| { endpoint: 'messageResource'; messageId: string | undefined; fileKey: string | undefined; query: URLSearchParams }
+	| {
+			endpoint: 'messageResource';
+			messageId: string | undefined;
+			fileKey: string | undefined;
+			query: URLSearchParams;
+	  }
 	| { endpoint: 'ticketImage' | 'wikiNode'; query: URLSearchParams };
 
 function decodeSegment(segment: string): string | undefined {
@@ -28,31 +33,71 @@ export function matchRoute(method: string, rawUrl: string): Route | undefined {
 	const query = (): URLSearchParams => new URLSearchParams(q >= 0 ? rawUrl.slice(q + 1) : '');
 	const s = path.split('/');
 	const at = (i: number): string => s[i] ?? '';
-	if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') return { endpoint: 'token' };
-	if (method === 'POST' && path === '/open-apis/authen/v2/oauth/token') return { endpoint: 'oauthToken' };
+	if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal')
+		return { endpoint: 'token' };
+	if (method === 'POST' && path === '/open-apis/authen/v2/oauth/token')
+		return { endpoint: 'oauthToken' };
 	if (method !== 'GET' || at(0) !== '' || at(1) !== 'open-apis') return undefined;
-	if (path === '/open-apis/wiki/v2/spaces/get_node') return { endpoint: 'wikiNode', query: query() };
+	if (path === '/open-apis/wiki/v2/spaces/get_node')
+		return { endpoint: 'wikiNode', query: query() };
 	if (at(3) !== 'v1') return undefined;
 	const id = at(5);
-	if (s.length === 7 && at(2) === 'board' && at(4) === 'whiteboards' && id !== '' && at(6) === 'download_as_image') {
+	if (
+		s.length === 7 &&
+		at(2) === 'board' &&
+		at(4) === 'whiteboards' &&
+		id !== '' &&
+		at(6) === 'download_as_image'
+	) {
 		return { endpoint: 'whiteboard', id: decodeSegment(id) };
 	}
 	if (s.length === 6 && at(2) === 'im' && at(4) === 'images' && id !== '') {
 		return { endpoint: 'messageImage', id: decodeSegment(id) };
 	}
-	if (s.length === 7 && at(2) === 'baike' && at(4) === 'files' && id !== '' && at(6) === 'download') {
+	if (
+		s.length === 7 &&
+		at(2) === 'baike' &&
+		at(4) === 'files' &&
+		id !== '' &&
+		at(6) === 'download'
+	) {
 		return { endpoint: 'baikeFile', id: decodeSegment(id) };
 	}
-	if (s.length === 7 && at(2) === 'lingo' && at(4) === 'files' && id !== '' && at(6) === 'download') {
+	if (
+		s.length === 7 &&
+		at(2) === 'lingo' &&
+		at(4) === 'files' &&
+		id !== '' &&
+		at(6) === 'download'
+	) {
 		return { endpoint: 'lingoFile', id: decodeSegment(id) };
 	}
-	if (s.length === 7 && at(2) === 'docx' && at(4) === 'documents' && id !== '' && at(6) === 'blocks') {
+	if (
+		s.length === 7 &&
+		at(2) === 'docx' &&
+		at(4) === 'documents' &&
+		id !== '' &&
+		at(6) === 'blocks'
+	) {
 		return { endpoint: 'documentBlocks', id: decodeSegment(id), query: query() };
 	}
-	if (s.length === 8 && at(2) === 'im' && at(4) === 'messages' && id !== '' && at(6) === 'resources' && at(7) !== '') {
-		return { endpoint: 'messageResource', messageId: decodeSegment(id), fileKey: decodeSegment(at(7)), query: query() };
+	if (
+		s.length === 8 &&
+		at(2) === 'im' &&
+		at(4) === 'messages' &&
+		id !== '' &&
+		at(6) === 'resources' &&
+		at(7) !== ''
+	) {
+		return {
+			endpoint: 'messageResource',
+			messageId: decodeSegment(id),
+			fileKey: decodeSegment(at(7)),
+			query: query(),
+		};
 	}
-	if (path === '/open-apis/helpdesk/v1/ticket_images') return { endpoint: 'ticketImage', query: query() };
+	if (path === '/open-apis/helpdesk/v1/ticket_images')
+		return { endpoint: 'ticketImage', query: query() };
 	return undefined;
 }
 

@@ -78,7 +78,15 @@ const DOCUMENTED_LIMIT: Record<EndpointName, number> = {
 };
 /** docx block list: page_size default and maximum. */
 const MAX_BLOCK_PAGE = 500;
-const WIKI_OBJ_TYPES: ReadonlySet<string> = new Set<WikiObjType>(['doc', 'docx', 'sheet', 'mindnote', 'bitable', 'file', 'slides']);
+const WIKI_OBJ_TYPES: ReadonlySet<string> = new Set<WikiObjType>([
+	'doc',
+	'docx',
+	'sheet',
+	'mindnote',
+	'bitable',
+	'file',
+	'slides',
+]);
 /** Feishu image keys look like img_v2_…; an unknown key of that shape is "deleted", any other is malformed. */
 const IMAGE_KEY_SHAPE = /^img_[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_BODY = 64 * 1024;
@@ -92,7 +100,14 @@ type MessageResource = FileFixture & { type: MessageResourceType };
 function zeroCounters(): EmulatorCounters {
 	const downloads = {} as Record<EndpointName, number>;
 	for (const e of ENDPOINTS) downloads[e] = 0;
-	return { tokenRequests: 0, oauthTokenRequests: 0, downloads, status429: 0, byStatus: {}, faultsApplied: 0 };
+	return {
+		tokenRequests: 0,
+		oauthTokenRequests: 0,
+		downloads,
+		status429: 0,
+		byStatus: {},
+		faultsApplied: 0,
+	};
 }
 
 export class FeishuEmulator {
@@ -190,7 +205,11 @@ export class FeishuEmulator {
 
 	// ---- fixtures: each returns the bytes it will serve ---------------------
 
-	addWhiteboard(id: string, bytes?: Uint8Array, opts: Omit<FileFixtureOptions, 'bytes'> = {}): Buffer {
+	addWhiteboard(
+		id: string,
+		bytes?: Uint8Array,
+		opts: Omit<FileFixtureOptions, 'bytes'> = {},
+	): Buffer {
 		const fixture = this.fixture({ ...opts, bytes });
 		this.whiteboards.set(id, fixture);
 		return bytesOf(fixture);
@@ -199,7 +218,11 @@ export class FeishuEmulator {
 	/** `uploadedByApp: false` answers 234008, `deleted: true` answers 234005. */
 	addMessageImage(key: string, opts: MessageImageOptions = {}): Buffer {
 		const fixture = this.fixture(opts);
-		this.messageImages.set(key, { ...fixture, uploadedByApp: opts.uploadedByApp ?? true, deleted: opts.deleted ?? false });
+		this.messageImages.set(key, {
+			...fixture,
+			uploadedByApp: opts.uploadedByApp ?? true,
+			deleted: opts.deleted ?? false,
+		});
 		return bytesOf(fixture);
 	}
 
@@ -220,7 +243,10 @@ export class FeishuEmulator {
 	 */
 	addBaikeFile(token: string, opts: PatternFileOptions): PatternFile;
 	addBaikeFile(token: string, opts?: FileFixtureOptions): Buffer;
-	addBaikeFile(token: string, opts: FileFixtureOptions | PatternFileOptions = {}): Buffer | PatternFile {
+	addBaikeFile(
+		token: string,
+		opts: FileFixtureOptions | PatternFileOptions = {},
+	): Buffer | PatternFile {
 		const [fixture, result] = this.fileOrPattern(opts, 'addBaikeFile');
 		this.baikeFiles.set(token, fixture);
 		return result;
@@ -229,7 +255,10 @@ export class FeishuEmulator {
 	/** Same fixture kinds as addBaikeFile (including streamed pattern files). */
 	addLingoFile(token: string, opts: PatternFileOptions): PatternFile;
 	addLingoFile(token: string, opts?: FileFixtureOptions): Buffer;
-	addLingoFile(token: string, opts: FileFixtureOptions | PatternFileOptions = {}): Buffer | PatternFile {
+	addLingoFile(
+		token: string,
+		opts: FileFixtureOptions | PatternFileOptions = {},
+	): Buffer | PatternFile {
 		const [fixture, result] = this.fileOrPattern(opts, 'addLingoFile');
 		this.lingoFiles.set(token, fixture);
 		return result;
@@ -240,7 +269,11 @@ export class FeishuEmulator {
 	 * as (default 'image'); a request must name type=image or type=file, but
 	 * is served whichever it names. With `size`, a streamed pattern file.
 	 */
-	addMessageResource(messageId: string, fileKey: string, opts: MessageResourcePatternOptions): PatternFile;
+	addMessageResource(
+		messageId: string,
+		fileKey: string,
+		opts: MessageResourcePatternOptions,
+	): PatternFile;
 	addMessageResource(messageId: string, fileKey: string, opts?: MessageResourceOptions): Buffer;
 	addMessageResource(
 		messageId: string,
@@ -248,7 +281,10 @@ export class FeishuEmulator {
 		opts: MessageResourceOptions | MessageResourcePatternOptions = {},
 	): Buffer | PatternFile {
 		const [fixture, result] = this.fileOrPattern(opts, 'addMessageResource');
-		this.messageResources.set(resourceKey(messageId, fileKey), { ...fixture, type: opts.type ?? 'image' });
+		this.messageResources.set(resourceKey(messageId, fileKey), {
+			...fixture,
+			type: opts.type ?? 'image',
+		});
 		return result;
 	}
 
@@ -260,21 +296,30 @@ export class FeishuEmulator {
 	 * block_id (default: derived from the document id and position) and
 	 * parent_id (default: the page) filled in. Returns the blocks as served.
 	 */
-	addDocument(documentId: string, blocks: DocumentBlockInput[], opts: DocumentOptions = {}): DocumentBlock[] {
+	addDocument(
+		documentId: string,
+		blocks: DocumentBlockInput[],
+		opts: DocumentOptions = {},
+	): DocumentBlock[] {
 		const pageSize = opts.pageSize ?? MAX_BLOCK_PAGE;
-		if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`addDocument: bad pageSize ${pageSize}`);
+		if (!Number.isSafeInteger(pageSize) || pageSize < 1)
+			throw new RangeError(`addDocument: bad pageSize ${pageSize}`);
 		const list: DocumentBlock[] = [
 			{
 				block_id: documentId,
 				parent_id: '',
 				block_type: 1,
-				page: { elements: [{ text_run: { content: opts.title ?? 'Untitled', text_element_style: {} } }], style: {} },
+				page: {
+					elements: [{ text_run: { content: opts.title ?? 'Untitled', text_element_style: {} } }],
+					style: {},
+				},
 			},
 		];
 		for (const [i, input] of blocks.entries()) list.push(documentBlock(documentId, i + 1, input));
 		const ids = new Set<string>();
 		for (const block of list) {
-			if (ids.has(block.block_id)) throw new RangeError(`addDocument: duplicate block_id ${block.block_id}`);
+			if (ids.has(block.block_id))
+				throw new RangeError(`addDocument: duplicate block_id ${block.block_id}`);
 			ids.add(block.block_id);
 		}
 		for (const block of list) {
@@ -337,7 +382,12 @@ export class FeishuEmulator {
 
 	/** An authorization code the OAuth endpoint exchanges once for a token pair. */
 	addAuthorizationCode(code: string, opts: AuthorizationCodeOptions = {}): void {
-		this.grants.addCode(code, opts.scope ?? 'offline_access', opts.redirectUri, opts.ttlSeconds ?? 300);
+		this.grants.addCode(
+			code,
+			opts.scope ?? 'offline_access',
+			opts.redirectUri,
+			opts.ttlSeconds ?? 300,
+		);
 	}
 
 	/**
@@ -437,7 +487,8 @@ export class FeishuEmulator {
 		// The gateway throttles before it looks at tokens or ids.
 		const limiter = this.limiters.get(route.endpoint);
 		const verdict = limiter?.check(performance.now());
-		if (limiter && verdict && !verdict.ok) return reply.rateLimited(429, limiter.limit, verdict.resetSeconds);
+		if (limiter && verdict && !verdict.ok)
+			return reply.rateLimited(429, limiter.limit, verdict.resetSeconds);
 
 		const fault = this.takeFault(route);
 		if (fault) {
@@ -488,11 +539,13 @@ export class FeishuEmulator {
 				reply.bodyFault = fault;
 				return false;
 			case 'error':
-				if (endpoint === 'oauthToken') await reply.oauthError(fault.code, fault.status, fault.msg, fault.headers);
+				if (endpoint === 'oauthToken')
+					await reply.oauthError(fault.code, fault.status, fault.msg, fault.headers);
 				else await reply.error(fault.code, fault.status, fault.msg, fault.headers);
 				return true;
 			case 'rateLimit': {
-				const limit = fault.limit ?? this.limiters.get(endpoint)?.limit ?? DOCUMENTED_LIMIT[endpoint];
+				const limit =
+					fault.limit ?? this.limiters.get(endpoint)?.limit ?? DOCUMENTED_LIMIT[endpoint];
 				await reply.rateLimited(fault.status ?? 429, limit, fault.resetSeconds);
 				return true;
 			}
@@ -500,7 +553,8 @@ export class FeishuEmulator {
 				await reply.raw(fault.status, fault.body, fault.contentType);
 				return true;
 			case 'jsonOn200':
-				if (endpoint === 'oauthToken') await reply.oauthError(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
+				if (endpoint === 'oauthToken')
+					await reply.oauthError(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
 				else await reply.error(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
 				return true;
 			case 'tokenInvalid':
@@ -512,10 +566,16 @@ export class FeishuEmulator {
 	private async handleToken(req: IncomingMessage, reply: Reply): Promise<void> {
 		const body = parseJsonObject(await readBody(req, MAX_TOKEN_BODY));
 		const appId = body?.['app_id'];
-		if (typeof appId !== 'string' || appId === '' || appId !== this.appId) return reply.error(10003);
+		if (typeof appId !== 'string' || appId === '' || appId !== this.appId)
+			return reply.error(10003);
 		if (body?.['app_secret'] !== this.appSecret) return reply.error(10014);
 		const token = this.tokens.issueTenant(this.tokenTtlSeconds);
-		return reply.json(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: this.tokenTtlSeconds });
+		return reply.json(200, {
+			code: 0,
+			msg: 'ok',
+			tenant_access_token: token,
+			expire: this.tokenTtlSeconds,
+		});
 	}
 
 	/** Checks `Authorization: Bearer <token>`; on failure answers and returns undefined. */
@@ -538,29 +598,44 @@ export class FeishuEmulator {
 		return state.kind;
 	}
 
-	private async handleWhiteboard(req: IncomingMessage, reply: Reply, id: string | undefined): Promise<void> {
+	private async handleWhiteboard(
+		req: IncomingMessage,
+		reply: Reply,
+		id: string | undefined,
+	): Promise<void> {
 		if (!(await this.authorize(req, reply))) return;
 		if (id === undefined) return reply.error(2890001);
 		const fixture = this.whiteboards.get(id);
 		return fixture ? reply.file(fixture) : reply.error(2890003);
 	}
 
-	private async handleMessageImage(req: IncomingMessage, reply: Reply, key: string | undefined): Promise<void> {
+	private async handleMessageImage(
+		req: IncomingMessage,
+		reply: Reply,
+		key: string | undefined,
+	): Promise<void> {
 		const kind = await this.authorize(req, reply);
 		if (!kind) return;
 		if (kind !== 'tenant') return reply.error(234002); // the page lists tenant_access_token only
 		const fixture = key === undefined ? undefined : this.messageImages.get(key);
-		if (!fixture) return reply.error(key !== undefined && IMAGE_KEY_SHAPE.test(key) ? 234005 : 234001);
+		if (!fixture)
+			return reply.error(key !== undefined && IMAGE_KEY_SHAPE.test(key) ? 234005 : 234001);
 		if (fixture.deleted) return reply.error(234005);
 		if (!fixture.uploadedByApp) return reply.error(234008);
 		return reply.file(fixture);
 	}
 
-	private async handleTicketImage(req: IncomingMessage, reply: Reply, query: URLSearchParams): Promise<void> {
+	private async handleTicketImage(
+		req: IncomingMessage,
+		reply: Reply,
+		query: URLSearchParams,
+	): Promise<void> {
 		const kind = await this.authorize(req, reply);
 		if (!kind) return;
 		// 154003's advice names both Authorization and X-Lark-Helpdesk-Authorization.
-		const expected = Buffer.from(`${this.helpdeskId}:${this.helpdeskToken}`, 'utf8').toString('base64');
+		const expected = Buffer.from(`${this.helpdeskId}:${this.helpdeskToken}`, 'utf8').toString(
+			'base64',
+		);
 		const helpdeskAuth = req.headers['x-lark-helpdesk-authorization'];
 		if (kind !== 'tenant' || typeof helpdeskAuth !== 'string' || helpdeskAuth.trim() !== expected) {
 			return reply.error(154003);
@@ -579,13 +654,21 @@ export class FeishuEmulator {
 		return image.deleted ? reply.error(154404) : reply.file(image);
 	}
 
-	private async handleBaike(req: IncomingMessage, reply: Reply, fileToken: string | undefined): Promise<void> {
+	private async handleBaike(
+		req: IncomingMessage,
+		reply: Reply,
+		fileToken: string | undefined,
+	): Promise<void> {
 		if (!(await this.authorize(req, reply))) return;
 		const fixture = fileToken === undefined ? undefined : this.baikeFiles.get(fileToken);
 		return fixture ? reply.file(fixture) : reply.error(1540001);
 	}
 
-	private async handleLingo(req: IncomingMessage, reply: Reply, fileToken: string | undefined): Promise<void> {
+	private async handleLingo(
+		req: IncomingMessage,
+		reply: Reply,
+		fileToken: string | undefined,
+	): Promise<void> {
 		if (!(await this.authorize(req, reply))) return;
 		const fixture = fileToken === undefined ? undefined : this.lingoFiles.get(fileToken);
 		return fixture ? reply.file(fixture) : reply.error(1540001);
@@ -614,7 +697,8 @@ export class FeishuEmulator {
 			if (requested < 1 || requested > MAX_BLOCK_PAGE) return reply.error(1770001);
 		}
 		const revision = query.get('document_revision_id');
-		if (revision !== null && revision !== '' && !/^(-1|[1-9]\d*)$/.test(revision)) return reply.error(1770001);
+		if (revision !== null && revision !== '' && !/^(-1|[1-9]\d*)$/.test(revision))
+			return reply.error(1770001);
 		const doc = this.documents.get(documentId);
 		if (!doc) return reply.error(1770002);
 		if (doc.forbidden) return reply.error(1770032);
@@ -622,7 +706,8 @@ export class FeishuEmulator {
 		const pageToken = query.get('page_token');
 		if (pageToken !== null && pageToken !== '') {
 			const decoded = decodePageToken(pageToken, documentId);
-			if (decoded === undefined || decoded <= 0 || decoded >= doc.blocks.length) return reply.error(1770001);
+			if (decoded === undefined || decoded <= 0 || decoded >= doc.blocks.length)
+				return reply.error(1770001);
 			offset = decoded;
 		}
 		const end = Math.min(doc.blocks.length, offset + Math.min(requested, doc.pageSize));
@@ -634,7 +719,11 @@ export class FeishuEmulator {
 	}
 
 	/** wiki get_node: obj_type wiki (default) looks the token up as a wiki token, others as a document token. */
-	private async handleWikiNode(req: IncomingMessage, reply: Reply, query: URLSearchParams): Promise<void> {
+	private async handleWikiNode(
+		req: IncomingMessage,
+		reply: Reply,
+		query: URLSearchParams,
+	): Promise<void> {
 		if (!(await this.authorize(req, reply))) return;
 		const token = query.get('token');
 		const objType = query.get('obj_type') || 'wiki';
@@ -642,7 +731,9 @@ export class FeishuEmulator {
 		const stored =
 			objType === 'wiki'
 				? this.wikiNodes.get(token)
-				: [...this.wikiNodes.values()].find((w) => w.node.obj_token === token && w.node.obj_type === objType);
+				: [...this.wikiNodes.values()].find(
+						(w) => w.node.obj_token === token && w.node.obj_type === objType,
+					);
 		if (!stored) return reply.error(131005);
 		if (stored.forbidden) return reply.error(131006);
 		return reply.json(200, { code: 0, msg: 'success', data: { node: { ...stored.node } } });
@@ -686,9 +777,18 @@ export class FeishuEmulator {
 			const code = params.get('code');
 			if (!code) return reply.oauthError(20001, undefined, 'code is required.');
 			const record = this.grants.peekCode(code);
-			if (!record) return reply.oauthError(20003, undefined, 'The authorization code is invalid, expired or already used.');
+			if (!record)
+				return reply.oauthError(
+					20003,
+					undefined,
+					'The authorization code is invalid, expired or already used.',
+				);
 			if (record.redirectUri !== undefined && params.get('redirect_uri') !== record.redirectUri) {
-				return reply.oauthError(20003, undefined, 'redirect_uri does not match the authorization request.');
+				return reply.oauthError(
+					20003,
+					undefined,
+					'redirect_uri does not match the authorization request.',
+				);
 			}
 			this.grants.useCode(code);
 			scope = record.scope;
@@ -696,7 +796,12 @@ export class FeishuEmulator {
 			const refreshToken = params.get('refresh_token');
 			if (!refreshToken) return reply.oauthError(20001, undefined, 'refresh_token is required.');
 			const record = this.grants.peekRefresh(refreshToken);
-			if (!record) return reply.oauthError(20003, undefined, 'The refresh token is invalid, expired or already used.');
+			if (!record)
+				return reply.oauthError(
+					20003,
+					undefined,
+					'The refresh token is invalid, expired or already used.',
+				);
 			this.grants.useRefresh(refreshToken);
 			scope = record.scope;
 		}
@@ -713,9 +818,13 @@ export class FeishuEmulator {
 
 	/** HTTP Basic (raw or form-encoded id:secret, as RFC 6749 asks) when sent, else client_id / client_secret in the body. */
 	private oauthClientOk(authorization: string | undefined, params: Map<string, string>): boolean {
-		const basic = authorization === undefined ? undefined : /^Basic\s+(\S+)$/i.exec(authorization.trim())?.[1];
+		const basic =
+			authorization === undefined ? undefined : /^Basic\s+(\S+)$/i.exec(authorization.trim())?.[1];
 		if (basic === undefined) {
-			return params.get('client_id') === this.oauthClientId && params.get('client_secret') === this.oauthClientSecret;
+			return (
+				params.get('client_id') === this.oauthClientId &&
+				params.get('client_secret') === this.oauthClientSecret
+			);
 		}
 		const decoded = Buffer.from(basic, 'base64').toString('utf8');
 		const colon = decoded.indexOf(':');
@@ -742,7 +851,8 @@ export class FeishuEmulator {
 		}
 		const { size } = opts;
 		const seed = opts.seed ?? this.nextSeed++;
-		if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`${caller}: bad size ${size}`);
+		if (!Number.isSafeInteger(size) || size < 0)
+			throw new RangeError(`${caller}: bad size ${size}`);
 		if (opts.fileName !== undefined) assertHeaderSafeName(opts.fileName);
 		const fixture: FileFixture = {
 			body: { kind: 'pattern', size, seed },
@@ -797,7 +907,11 @@ function blockId(documentId: string, position: number): string {
 	return digest.replace(/[^A-Za-z0-9]/g, '').slice(0, 27);
 }
 
-function documentBlock(documentId: string, position: number, input: DocumentBlockInput): DocumentBlock {
+function documentBlock(
+	documentId: string,
+	position: number,
+	input: DocumentBlockInput,
+): DocumentBlock {
 	const block_id = blockId(documentId, position);
 	if (input === 'text') {
 		const content = `Paragraph ${position}`;
@@ -808,10 +922,17 @@ function documentBlock(documentId: string, position: number, input: DocumentBloc
 			text: { elements: [{ text_run: { content, text_element_style: {} } }], style: {} },
 		};
 	}
-	if (typeof input !== 'object' || input === null) throw new TypeError(`addDocument: bad block ${String(input)}`);
-	if (!('block_type' in input)) return { block_id, parent_id: documentId, block_type: 43, board: { token: input.whiteboard } };
+	if (typeof input !== 'object' || input === null)
+		throw new TypeError(`addDocument: bad block ${String(input)}`);
+	if (!('block_type' in input))
+		return { block_id, parent_id: documentId, block_type: 43, board: { token: input.whiteboard } };
 	const copy = structuredClone(input);
-	return { ...copy, block_id: input.block_id ?? block_id, parent_id: input.parent_id ?? documentId, block_type: input.block_type };
+	return {
+		...copy,
+		block_id: input.block_id ?? block_id,
+		parent_id: input.parent_id ?? documentId,
+		block_type: input.block_type,
+	};
 }
 
 function encodePageToken(documentId: string, offset: number): string {
@@ -843,7 +964,10 @@ function formDecode(value: string): string | undefined {
  * is not JSON and no JSON Content-Type was sent). undefined when empty or
  * unreadable.
  */
-function parseParams(raw: Buffer | undefined, contentType: string | undefined): Map<string, string> | undefined {
+function parseParams(
+	raw: Buffer | undefined,
+	contentType: string | undefined,
+): Map<string, string> | undefined {
 	if (raw === undefined) return undefined;
 	const type = (contentType ?? '').toLowerCase();
 	const form = (): Map<string, string> => new Map(new URLSearchParams(raw.toString('utf8')));
@@ -851,7 +975,8 @@ function parseParams(raw: Buffer | undefined, contentType: string | undefined): 
 	const json = parseJsonObject(raw);
 	if (json) {
 		const out = new Map<string, string>();
-		for (const [key, value] of Object.entries(json)) if (typeof value === 'string') out.set(key, value);
+		for (const [key, value] of Object.entries(json))
+			if (typeof value === 'string') out.set(key, value);
 		return out;
 	}
 	return type.includes('json') ? undefined : form();

@@ -16,7 +16,8 @@ export type EndpointName =
  * the token endpoints and the JSON endpoints (documentBlocks, wikiNode) must
  * be named to be faulted.
  */
-export type DownloadEndpoint = 'whiteboard' | 'messageImage' | 'ticketImage' | 'baikeFile' | 'messageResource' | 'lingoFile';
+export type DownloadEndpoint =
+	'whiteboard' | 'messageImage' | 'ticketImage' | 'baikeFile' | 'messageResource' | 'lingoFile';
 export const ENDPOINTS: readonly EndpointName[] = [
 	'token',
 	'whiteboard',
@@ -61,7 +62,12 @@ export type Fault =
 			headers?: Record<string, string> | undefined;
 	  }
 	/** Gateway throttling: code 99991400 with x-ogw-ratelimit-* headers. */
-	| { kind: 'rateLimit'; status?: 429 | 400 | undefined; resetSeconds?: number | undefined; limit?: number | undefined }
+	| {
+			kind: 'rateLimit';
+			status?: 429 | 400 | undefined;
+			resetSeconds?: number | undefined;
+			limit?: number | undefined;
+	  }
 	/** A non-Feishu answer, e.g. a proxy's 502 HTML page. */
 	| { kind: 'status'; status: number; body?: string | undefined; contentType?: string | undefined }
 	/** Full Content-Length, half the body, then the socket is reset (RST: the client sees ECONNRESET). */

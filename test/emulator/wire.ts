@@ -48,7 +48,8 @@ export function contentDisposition(fileName: string, style: DispositionStyle): s
 }
 
 /** A response body: bytes in memory, or generated content streamed on demand. */
-export type Body = { kind: 'buffer'; bytes: Buffer } | { kind: 'pattern'; size: number; seed: number };
+export type Body =
+	{ kind: 'buffer'; bytes: Buffer } | { kind: 'pattern'; size: number; seed: number };
 
 export function bodyLength(body: Body): number {
 	return body.kind === 'buffer' ? body.bytes.length : body.size;
@@ -98,7 +99,11 @@ function writeAndWait(res: ServerResponse, chunk: Buffer): Promise<boolean> {
  * waiting for each to reach the socket: that is both backpressure and the
  * guarantee that bytes are on the wire before a fault cuts the connection.
  */
-export async function writeBytes(res: ServerResponse, cursor: ChunkCursor, count: number): Promise<boolean> {
+export async function writeBytes(
+	res: ServerResponse,
+	cursor: ChunkCursor,
+	count: number,
+): Promise<boolean> {
 	let left = count;
 	while (left > 0) {
 		const chunk = cursor.next(Math.min(left, PATTERN_CHUNK_SIZE));

@@ -19,12 +19,13 @@ function requireFromCore<T>(id: string): T {
 }
 
 /** n8n-core's DI container (the one its services and helpers use). */
-export const Container: typeof DiModule.Container = requireFromCore<typeof DiModule>('@n8n/di').Container;
+export const Container: typeof DiModule.Container =
+	requireFromCore<typeof DiModule>('@n8n/di').Container;
 
 /** n8n-core's `Logger` type (from ITS copy of `@n8n/backend-common`, not the top-level one). */
 export type CoreLogger = ConstructorParameters<typeof BinaryDataService>[2];
 
 /** The `Logger` class n8n-core resolves from DI (`this.logger` in node contexts, services). */
-export const BackendLogger = requireFromCore<{ Logger: DiModule.AbstractConstructable<CoreLogger> }>(
-	'@n8n/backend-common',
-).Logger;
+export const BackendLogger = requireFromCore<{
+	Logger: DiModule.AbstractConstructable<CoreLogger>;
+}>('@n8n/backend-common').Logger;

@@ -121,7 +121,11 @@ export class CredentialStore {
 export class PlainCredentials extends ICredentials {
 	private decrypted: ICredentialDataDecryptedObject;
 
-	constructor(details: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+	constructor(
+		details: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
 		super(details, type);
 		this.decrypted = clone(data);
 	}
@@ -201,7 +205,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	getCredentialType(typeName: string): ICredentialType {
 		const type = this.types.get(typeName);
 		if (!type) {
-			throw new UnexpectedError(`Unknown credential type "${typeName}" (not passed in credentialTypes)`);
+			throw new UnexpectedError(
+				`Unknown credential type "${typeName}" (not passed in credentialTypes)`,
+			);
 		}
 		return type;
 	}
@@ -230,7 +236,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return combined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<PlainCredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<PlainCredentials> {
 		const record = this.store.read(nodeCredentials, type);
 		return new PlainCredentials({ id: record.id, name: record.name }, record.type, record.data);
 	}
@@ -277,7 +286,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		) ?? {}) as ICredentialDataDecryptedObject;
 
 		for (const key of ['oauthTokenData', 'allowedHttpRequestDomains', 'allowedDomains']) {
-			if (decrypted[key] === undefined && original[key] !== undefined) decrypted[key] = original[key];
+			if (decrypted[key] === undefined && original[key] !== undefined)
+				decrypted[key] = original[key];
 		}
 
 		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
@@ -369,8 +379,18 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 					const target = requestOptions as unknown as Record<string, Record<string, unknown>>;
 					for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 						for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
-							const keyResolved = this.resolveValue(key, { $credentials: credentials }, workflow, node);
-							const valueResolved = this.resolveValue(value, { $credentials: credentials }, workflow, node);
+							const keyResolved = this.resolveValue(
+								key,
+								{ $credentials: credentials },
+								workflow,
+								node,
+							);
+							const valueResolved = this.resolveValue(
+								value,
+								{ $credentials: credentials },
+								workflow,
+								node,
+							);
 							if (!target[outerKey]) target[outerKey] = {};
 							target[outerKey][keyResolved] = valueResolved;
 						}
@@ -418,11 +438,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
 
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		if (
-			credentials[expirableProperty.name] === '' ||
-			credentialsExpired ||
-			isTestingCredentials
-		) {
+		if (credentials[expirableProperty.name] === '' || credentialsExpired || isTestingCredentials) {
 			const output = (await credentialType.preAuthentication.call(
 				restrictToCredentialDomains(helpers, credentials),
 				credentials,

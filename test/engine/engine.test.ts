@@ -171,7 +171,10 @@ class FakeImages implements INodeType {
 					encoding: 'stream',
 				})) as Readable;
 				const fromStream = await this.helpers.prepareBinaryData(stream, 'x.png', 'image/png');
-				this.logger.info('fake node downloaded', { bytes: buffer.length, node: this.getNode().name });
+				this.logger.info('fake node downloaded', {
+					bytes: buffer.length,
+					node: this.getNode().name,
+				});
 				out.push({
 					json: { ok: true },
 					binary: { data: fromBuffer, fromStream },
@@ -309,9 +312,13 @@ describe('test/engine runNode (real n8n-core WorkflowExecute)', () => {
 	});
 
 	it('captures engine and node logs (debug included, meta as JSON)', async () => {
-		const result = await runNode(options(newStore(), { items: [{ json: { n: 1 } }, { json: { n: 2 } }] }));
+		const result = await runNode(
+			options(newStore(), { items: [{ json: { n: 1 } }, { json: { n: 2 } }] }),
+		);
 		expect(result.items).toHaveLength(2);
-		expect(result.logs.some((l) => l.startsWith('debug: Start executing node "Fake Images"'))).toBe(true);
+		expect(result.logs.some((l) => l.startsWith('debug: Start executing node "Fake Images"'))).toBe(
+			true,
+		);
 		expect(result.logs.filter((l) => l.startsWith('info: fake node downloaded'))).toHaveLength(2);
 		expect(result.logs.some((l) => l.includes(`"bytes":${PNG.length}`))).toBe(true);
 		for (const line of result.logs) expect(line).not.toContain(APP_SECRET);
@@ -348,4 +355,3 @@ describe('test/engine runNode (real n8n-core WorkflowExecute)', () => {
 		}
 	});
 });
-

@@ -27,7 +27,8 @@ export function safeStringify(value: unknown, maxDepth = 10): string {
 		if (seen.has(v)) return '[Circular]';
 		if (depth > maxDepth) return '[MaxDepth]';
 		seen.add(v);
-		if (Buffer.isBuffer(v)) return `[Buffer ${v.length} bytes: ${v.subarray(0, 64).toString('base64')}]`;
+		if (Buffer.isBuffer(v))
+			return `[Buffer ${v.length} bytes: ${v.subarray(0, 64).toString('base64')}]`;
 		if (v instanceof Date) return v.toISOString();
 		if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
 		const out: Record<string, unknown> = {};
@@ -80,7 +81,12 @@ export class CapturingLogger implements WorkflowLogger {
 		const text = typeof message === 'string' ? message : safeStringify(message);
 		const hasMeta =
 			metadata !== undefined &&
-			!(typeof metadata === 'object' && metadata !== null && Object.keys(metadata).length === 0 && !(metadata instanceof Error));
+			!(
+				typeof metadata === 'object' &&
+				metadata !== null &&
+				Object.keys(metadata).length === 0 &&
+				!(metadata instanceof Error)
+			);
 		const line = `${level}: ${text}${hasMeta ? ` ${safeStringify(metadata)}` : ''}`;
 		this.lines.push(line);
 		if (this.echo) process.stderr.write(`[n8n] ${line}\n`);

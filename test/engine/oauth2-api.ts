@@ -18,9 +18,20 @@ export class OAuth2ApiStandIn implements ICredentialType {
 		{ displayName: 'Authorization URL', name: 'authUrl', type: 'string', default: '' },
 		{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'string', default: '' },
 		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '' },
-		{ displayName: 'Client Secret', name: 'clientSecret', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Scope', name: 'scope', type: 'string', default: '' },
-		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'string', default: '' },
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'string',
+			default: '',
+		},
 		{ displayName: 'Authentication', name: 'authentication', type: 'string', default: 'header' },
 		{ displayName: 'Ignore SSL Issues', name: 'ignoreSSLIssues', type: 'boolean', default: false },
 	];

@@ -130,7 +130,8 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const { nodeType } = options;
 	const typeName = `${getPackageName()}.${nodeType.description.name}`;
 	const nodeName = options.nodeName ?? nodeType.description.displayName;
-	if (nodeName === SOURCE_NODE_NAME) throw new UnexpectedError(`Node name "${SOURCE_NODE_NAME}" is reserved`);
+	if (nodeName === SOURCE_NODE_NAME)
+		throw new UnexpectedError(`Node name "${SOURCE_NODE_NAME}" is reserved`);
 	const nodeTypes = new TestNodeTypes({
 		[ITEMS_SOURCE_TYPE]: new ItemsSource(options.items ?? [{ json: {} }]),
 		[typeName]: nodeType,

@@ -122,26 +122,56 @@ function check(resultFile, stateFile, n8nFolder, label) {
 	const run = readJson(resultFile);
 	const state = readJson(stateFile);
 	const { resultData } = run.data;
-	expect(!resultData.error, `${label}: the execution failed: ${resultData.error?.message} ${resultData.error?.description ?? ''}`);
-	expect(run.status === undefined || run.status === 'success', `${label}: execution status is ${run.status}`);
+	expect(
+		!resultData.error,
+		`${label}: the execution failed: ${resultData.error?.message} ${resultData.error?.description ?? ''}`,
+	);
+	expect(
+		run.status === undefined || run.status === 'success',
+		`${label}: execution status is ${run.status}`,
+	);
 	const task = resultData.runData?.[NODE_NAME]?.[0];
-	expect(task, `${label}: no run data for node "${NODE_NAME}" (ran: ${Object.keys(resultData.runData ?? {}).join(', ')})`);
-	expect(!task.error, `${label}: the node failed: ${task.error?.message} ${task.error?.description ?? ''}`);
+	expect(
+		task,
+		`${label}: no run data for node "${NODE_NAME}" (ran: ${Object.keys(resultData.runData ?? {}).join(', ')})`,
+	);
+	expect(
+		!task.error,
+		`${label}: the node failed: ${task.error?.message} ${task.error?.description ?? ''}`,
+	);
 	const items = task.data?.main?.[0] ?? [];
 	expect(items.length === 1, `${label}: expected 1 output item, got ${items.length}`);
 	const [item] = items;
 	const binary = item.binary?.data;
-	expect(binary, `${label}: the item has no binary "data" (has: ${Object.keys(item.binary ?? {}).join(', ') || 'none'})`);
+	expect(
+		binary,
+		`${label}: the item has no binary "data" (has: ${Object.keys(item.binary ?? {}).join(', ') || 'none'})`,
+	);
 	// Field checks report every mismatch at once (after the bytes are checked too).
 	const problems = [];
 	const soft = (ok, message) => {
 		if (!ok) problems.push(message);
 	};
-	soft(binary.fileName === state.fileName, `${label}: binary fileName ${JSON.stringify(binary.fileName)}, expected ${JSON.stringify(state.fileName)}`);
-	soft(binary.mimeType === state.mimeType, `${label}: binary mimeType ${binary.mimeType}, expected ${state.mimeType}`);
-	soft(binary.fileExtension === 'png', `${label}: binary fileExtension ${binary.fileExtension}, expected png`);
-	soft(item.json?.fileSize === state.size, `${label}: json.fileSize ${item.json?.fileSize}, expected ${state.size}`);
-	soft(item.json?.fileName === state.fileName, `${label}: json.fileName ${JSON.stringify(item.json?.fileName)}`);
+	soft(
+		binary.fileName === state.fileName,
+		`${label}: binary fileName ${JSON.stringify(binary.fileName)}, expected ${JSON.stringify(state.fileName)}`,
+	);
+	soft(
+		binary.mimeType === state.mimeType,
+		`${label}: binary mimeType ${binary.mimeType}, expected ${state.mimeType}`,
+	);
+	soft(
+		binary.fileExtension === 'png',
+		`${label}: binary fileExtension ${binary.fileExtension}, expected png`,
+	);
+	soft(
+		item.json?.fileSize === state.size,
+		`${label}: json.fileSize ${item.json?.fileSize}, expected ${state.size}`,
+	);
+	soft(
+		item.json?.fileName === state.fileName,
+		`${label}: json.fileName ${JSON.stringify(item.json?.fileName)}`,
+	);
 	soft(
 		item.pairedItem !== undefined && JSON.stringify(item.pairedItem).includes('"item":0'),
 		`${label}: pairedItem ${JSON.stringify(item.pairedItem)}`,
@@ -152,12 +182,21 @@ function check(resultFile, stateFile, n8nFolder, label) {
 	let bytes;
 	let where;
 	if (binary.id) {
-		const [mode, key] = [binary.id.slice(0, binary.id.indexOf(':')), binary.id.slice(binary.id.indexOf(':') + 1)];
-		expect(mode.startsWith('filesystem'), `${label}: binary stored in mode ${mode}, expected filesystem`);
+		const [mode, key] = [
+			binary.id.slice(0, binary.id.indexOf(':')),
+			binary.id.slice(binary.id.indexOf(':') + 1),
+		];
+		expect(
+			mode.startsWith('filesystem'),
+			`${label}: binary stored in mode ${mode}, expected filesystem`,
+		);
 		// n8n 2.x keeps binaries under <.n8n>/storage, n8n 1.x under <.n8n>/binaryData.
 		const files = ['storage', 'binaryData'].map((dir) => path.resolve(n8nFolder, dir, key));
 		for (const [i, dir] of ['storage', 'binaryData'].entries()) {
-			expect(files[i].startsWith(path.resolve(n8nFolder, dir) + path.sep), `${label}: binary id escapes the storage folder: ${binary.id}`);
+			expect(
+				files[i].startsWith(path.resolve(n8nFolder, dir) + path.sep),
+				`${label}: binary id escapes the storage folder: ${binary.id}`,
+			);
 		}
 		const file = files.find((f) => existsSync(f));
 		expect(file, `${label}: binary file ${key} is in neither ${files.join(' nor ')}`);
@@ -168,8 +207,14 @@ function check(resultFile, stateFile, n8nFolder, label) {
 		where = 'inline base64';
 	}
 	const sha256 = createHash('sha256').update(bytes).digest('hex');
-	soft(bytes.length === state.size, `${label}: stored file has ${bytes.length} bytes, expected ${state.size}`);
-	soft(sha256 === state.sha256, `${label}: stored bytes differ from what the emulator served (sha256 ${sha256} vs ${state.sha256})`);
+	soft(
+		bytes.length === state.size,
+		`${label}: stored file has ${bytes.length} bytes, expected ${state.size}`,
+	);
+	soft(
+		sha256 === state.sha256,
+		`${label}: stored bytes differ from what the emulator served (sha256 ${sha256} vs ${state.sha256})`,
+	);
 	expect(problems.length === 0, problems.join('\n  '));
 	console.log(
 		`${label}: 1 item, binary.data fileName=${JSON.stringify(binary.fileName)} mimeType=${binary.mimeType} ` +
@@ -191,18 +236,30 @@ function stats(statsFile, tokenRequests, whiteboardDownloads) {
 	);
 	const non200 = s.requests.filter((r) => r.status !== 200);
 	expect(non200.length === 0, `emulator answered non-200: ${JSON.stringify(non200)}`);
-	console.log(`emulator: ${s.tokenRequests} token request(s), ${s.downloads.whiteboard} whiteboard download(s), all 200`);
+	console.log(
+		`emulator: ${s.tokenRequests} token request(s), ${s.downloads.whiteboard} whiteboard download(s), all 200`,
+	);
 }
 
 function credential(exportFile, statsFile) {
 	const exported = readJson(exportFile);
 	const s = readJson(statsFile);
-	const cred = (Array.isArray(exported) ? exported : [exported]).find((c) => c.id === CREDENTIAL_ID);
+	const cred = (Array.isArray(exported) ? exported : [exported]).find(
+		(c) => c.id === CREDENTIAL_ID,
+	);
 	expect(cred, `credential ${CREDENTIAL_ID} not in the export`);
 	const token = cred.data?.tenantAccessToken;
-	expect(typeof token === 'string' && token !== '', 'n8n did not save a tenantAccessToken in the credential');
-	expect(s.issuedTokens.includes(token), 'the saved tenantAccessToken is not one the emulator issued');
-	console.log(`credential: n8n saved the tenant token from preAuthentication in its database (token #${s.issuedTokens.indexOf(token) + 1} of ${s.issuedTokens.length})`);
+	expect(
+		typeof token === 'string' && token !== '',
+		'n8n did not save a tenantAccessToken in the credential',
+	);
+	expect(
+		s.issuedTokens.includes(token),
+		'the saved tenantAccessToken is not one the emulator issued',
+	);
+	console.log(
+		`credential: n8n saved the tenant token from preAuthentication in its database (token #${s.issuedTokens.indexOf(token) + 1} of ${s.issuedTokens.length})`,
+	);
 }
 
 const [command, ...args] = process.argv.slice(2);

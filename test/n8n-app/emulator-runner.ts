@@ -34,7 +34,9 @@ async function main(): Promise<void> {
 
 	const emulator = await FeishuEmulator.start();
 	// A 320x200 PNG (about 190 KB): several TCP reads, not one tiny chunk.
-	const bytes = emulator.addWhiteboard(WHITEBOARD_ID, makePng(320, 200, 20260930), { fileName: FILE_NAME });
+	const bytes = emulator.addWhiteboard(WHITEBOARD_ID, makePng(320, 200, 20260930), {
+		fileName: FILE_NAME,
+	});
 
 	const writeStats = (reason: string): void =>
 		writeJsonAtomic(statsFile, {
@@ -43,7 +45,12 @@ async function main(): Promise<void> {
 			issuedTokens: emulator.issuedTokens,
 			downloads: emulator.counters.downloads,
 			byStatus: emulator.counters.byStatus,
-			requests: emulator.requestLog.map((r) => ({ endpoint: r.endpoint, method: r.method, url: r.url, status: r.status })),
+			requests: emulator.requestLog.map((r) => ({
+				endpoint: r.endpoint,
+				method: r.method,
+				url: r.url,
+				status: r.status,
+			})),
 		});
 	let stopping = false;
 	const stop = async (reason: string): Promise<void> => {
@@ -82,6 +89,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-	process.stderr.write(`emulator-runner: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+	process.stderr.write(
+		`emulator-runner: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+	);
 	process.exit(1);
 });

@@ -16,9 +16,21 @@ if (!scannerPath || !tarballDir || !sourceDir) {
 
 const scanner = await import(pathToFileURL(scannerPath).href);
 const legs = [
-	{ name: 'tarball (CLI dist leg: **/*.js, package.json)', dir: tarballDir, patterns: ['**/*.js', 'package.json'] },
-	{ name: 'tarball (analyzePackage defaults: **/*.js, **/*.ts, **/*.json)', dir: tarballDir, patterns: undefined },
-	{ name: `source (CLI source leg: ${scanner.SOURCE_FILE_PATTERNS.join(', ')})`, dir: sourceDir, patterns: scanner.SOURCE_FILE_PATTERNS },
+	{
+		name: 'tarball (CLI dist leg: **/*.js, package.json)',
+		dir: tarballDir,
+		patterns: ['**/*.js', 'package.json'],
+	},
+	{
+		name: 'tarball (analyzePackage defaults: **/*.js, **/*.ts, **/*.json)',
+		dir: tarballDir,
+		patterns: undefined,
+	},
+	{
+		name: `source (CLI source leg: ${scanner.SOURCE_FILE_PATTERNS.join(', ')})`,
+		dir: sourceDir,
+		patterns: scanner.SOURCE_FILE_PATTERNS,
+	},
 ];
 
 let failed = 0;
@@ -38,10 +50,15 @@ const path = await import('node:path');
 const canary = mkdtempSync(path.join(tmpdir(), 'scan-canary-'));
 try {
 	cpSync(tarballDir, canary, { recursive: true });
-	appendFileSync(path.join(canary, 'dist/nodes/FeishuImages/FeishuImages.node.js'), '\nconsole.log(process.env.HOME);\n');
+	appendFileSync(
+		path.join(canary, 'dist/nodes/FeishuImages/FeishuImages.node.js'),
+		'\nconsole.log(process.env.HOME);\n',
+	);
 	const result = await scanner.analyzePackage(canary, ['**/*.js', 'package.json']);
 	const caught = !result.passed && /no-console|no-restricted-globals/.test(result.details ?? '');
-	console.log(`scan negative control (console.log(process.env) planted in the node): ${caught ? 'rejected, as it must be' : 'NOT rejected'}`);
+	console.log(
+		`scan negative control (console.log(process.env) planted in the node): ${caught ? 'rejected, as it must be' : 'NOT rejected'}`,
+	);
 	if (!caught) {
 		console.log(JSON.stringify(result, null, 2));
 		failed++;

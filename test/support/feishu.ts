@@ -52,7 +52,12 @@ export async function startHarness(
 	const emulator = await FeishuEmulator.start(emulatorOptions);
 	const credentialId = `cred-${process.pid}-${++harnessCount}`;
 	const store = new CredentialStore([
-		{ id: credentialId, name: 'Feishu test app', type: 'feishuApi', data: credentialData(emulator, credentialOverrides) },
+		{
+			id: credentialId,
+			name: 'Feishu test app',
+			type: 'feishuApi',
+			data: credentialData(emulator, credentialOverrides),
+		},
 		{
 			id: `${credentialId}-user`,
 			name: 'Feishu test user',
@@ -62,7 +67,8 @@ export async function startHarness(
 				customBaseUrl: emulator.baseUrl,
 				clientId: emulator.appId,
 				clientSecret: emulator.appSecret,
-				scope: 'offline_access board:whiteboard:node:read docx:document:readonly lingo:entity:readonly',
+				scope:
+					'offline_access board:whiteboard:node:read docx:document:readonly lingo:entity:readonly',
 			},
 		},
 	]);
@@ -75,7 +81,9 @@ export async function startHarness(
 				nodeType: new FeishuImages(),
 				credentialTypes: [new FeishuApi(), new FeishuOAuth2Api(), new OAuth2ApiStandIn()],
 				parameters,
-				credentials: extras.credentials ?? { feishuApi: { id: credentialId, name: 'Feishu test app' } },
+				credentials: extras.credentials ?? {
+					feishuApi: { id: credentialId, name: 'Feishu test app' },
+				},
 				store,
 				items: extras.items,
 				continueOnFail: extras.continueOnFail,
@@ -83,7 +91,11 @@ export async function startHarness(
 			});
 		},
 		everything(result) {
-			return JSON.stringify({ items: result.items, error: serializeError(result.error), logs: result.logs });
+			return JSON.stringify({
+				items: result.items,
+				error: serializeError(result.error),
+				logs: result.logs,
+			});
 		},
 		secrets() {
 			return [emulator.appSecret, emulator.helpdeskToken, ...emulator.issuedTokens];
@@ -97,19 +109,39 @@ export async function startHarness(
 function serializeError(error: unknown): unknown {
 	if (!error || typeof error !== 'object') return error;
 	const e = error as Record<string, unknown>;
-	return { ...e, message: e.message, description: e.description, stack: e.stack, cause: serializeError(e.cause) };
+	return {
+		...e,
+		message: e.message,
+		description: e.description,
+		stack: e.stack,
+		cause: serializeError(e.cause),
+	};
 }
 
 /** Node parameters for one operation; IDs go in as resource locators, as the UI stores them. */
 export function whiteboard(id: string, options: Record<string, unknown> = {}): INodeParameters {
-	return { resource: 'whiteboard', operation: 'downloadAsImage', whiteboardId: locator(id), options } as INodeParameters;
+	return {
+		resource: 'whiteboard',
+		operation: 'downloadAsImage',
+		whiteboardId: locator(id),
+		options,
+	} as INodeParameters;
 }
 
 export function messageImage(key: string, options: Record<string, unknown> = {}): INodeParameters {
-	return { resource: 'messageImage', operation: 'download', imageKey: locator(key), options } as INodeParameters;
+	return {
+		resource: 'messageImage',
+		operation: 'download',
+		imageKey: locator(key),
+		options,
+	} as INodeParameters;
 }
 
-export function ticketImage(ticketId: string, messageId: string, options: Record<string, unknown> = {}): INodeParameters {
+export function ticketImage(
+	ticketId: string,
+	messageId: string,
+	options: Record<string, unknown> = {},
+): INodeParameters {
 	return {
 		resource: 'helpdeskTicketImage',
 		operation: 'download',
@@ -119,8 +151,16 @@ export function ticketImage(ticketId: string, messageId: string, options: Record
 	} as INodeParameters;
 }
 
-export function dictionaryImage(token: string, options: Record<string, unknown> = {}): INodeParameters {
-	return { resource: 'dictionaryImage', operation: 'download', fileToken: locator(token), options } as INodeParameters;
+export function dictionaryImage(
+	token: string,
+	options: Record<string, unknown> = {},
+): INodeParameters {
+	return {
+		resource: 'dictionaryImage',
+		operation: 'download',
+		fileToken: locator(token),
+		options,
+	} as INodeParameters;
 }
 
 export function locator(value: string) {

@@ -13,7 +13,9 @@ const PAGE_SIZE = 500;
 /** A document is finite; a page_token that never ends is a bug on one side or the other. */
 const MAX_PAGES = 1000;
 
-const WHITEBOARD = ENDPOINTS.find((e) => e.resource === 'whiteboard' && e.operation === 'downloadAsImage') as DownloadEndpoint;
+const WHITEBOARD = ENDPOINTS.find(
+	(e) => e.resource === 'whiteboard' && e.operation === 'downloadAsImage',
+) as DownloadEndpoint;
 
 interface WhiteboardBlock {
 	blockId: string;
@@ -21,7 +23,11 @@ interface WhiteboardBlock {
 }
 
 /** A wiki link carries a wiki node token: ask Feishu which document the page shows. */
-export async function resolveWikiDocument(run: RunContext, wikiToken: string, itemIndex: number): Promise<string> {
+export async function resolveWikiDocument(
+	run: RunContext,
+	wikiToken: string,
+	itemIndex: number,
+): Promise<string> {
 	const request = buildRequest(WIKI_NODE, {}, itemIndex, run.connection);
 	request.qs = { token: wikiToken, obj_type: 'wiki' };
 	const data = await fetchJson(run.ctx, request, run.transport);
@@ -37,12 +43,21 @@ export async function resolveWikiDocument(run: RunContext, wikiToken: string, it
 }
 
 /** Every whiteboard block of the document, in document order, following page_token to the end. */
-async function listWhiteboards(run: RunContext, endpoint: DownloadEndpoint, documentId: string, itemIndex: number) {
+async function listWhiteboards(
+	run: RunContext,
+	endpoint: DownloadEndpoint,
+	documentId: string,
+	itemIndex: number,
+) {
 	const found: WhiteboardBlock[] = [];
 	let pageToken: string | undefined;
 	for (let page = 0; page < MAX_PAGES; page++) {
 		const request = buildRequest(endpoint, { documentId }, itemIndex, run.connection);
-		request.qs = { page_size: String(PAGE_SIZE), document_revision_id: '-1', ...(pageToken ? { page_token: pageToken } : {}) };
+		request.qs = {
+			page_size: String(PAGE_SIZE),
+			document_revision_id: '-1',
+			...(pageToken ? { page_token: pageToken } : {}),
+		};
 		const data = await fetchJson(run.ctx, request, run.transport);
 		const items = Array.isArray(data.items) ? (data.items as IDataObject[]) : [];
 		for (const block of items) {
@@ -54,7 +69,11 @@ async function listWhiteboards(run: RunContext, endpoint: DownloadEndpoint, docu
 		pageToken = typeof data.page_token === 'string' ? data.page_token : undefined;
 		if (data.has_more !== true || !pageToken) return found;
 	}
-	throw new NodeOperationError(run.ctx.getNode(), `The document has more than ${MAX_PAGES} pages of blocks`, { itemIndex });
+	throw new NodeOperationError(
+		run.ctx.getNode(),
+		`The document has more than ${MAX_PAGES} pages of blocks`,
+		{ itemIndex },
+	);
 }
 
 /**
@@ -70,19 +89,34 @@ export async function downloadDocumentWhiteboards(
 	output: OutputOptions,
 ): Promise<INodeExecutionData[]> {
 	const given = String(values.documentId);
-	const documentId = wikiTokens.includes('documentId') ? await resolveWikiDocument(run, given, itemIndex) : given;
+	const documentId = wikiTokens.includes('documentId')
+		? await resolveWikiDocument(run, given, itemIndex)
+		: given;
 	const boards = await listWhiteboards(run, endpoint, documentId, itemIndex);
 	const origin: IDataObject = { documentId, ...(documentId !== given ? { wikiToken: given } : {}) };
-	return await mapConcurrent(boards, run.concurrency, async (board, position) =>
-		await downloadToItem(
-			run,
-			WHITEBOARD,
-			{ whiteboardId: board.whiteboardId },
-			itemIndex,
-			// One File Name for many files would collide: number them.
-			{ ...output, fileNameOverride: output.fileNameOverride && numbered(output.fileNameOverride, position, boards.length) },
-			{ resource: endpoint.resource, operation: endpoint.operation, ...origin, blockId: board.blockId, position },
-		),
+	return await mapConcurrent(
+		boards,
+		run.concurrency,
+		async (board, position) =>
+			await downloadToItem(
+				run,
+				WHITEBOARD,
+				{ whiteboardId: board.whiteboardId },
+				itemIndex,
+				// One File Name for many files would collide: number them.
+				{
+					...output,
+					fileNameOverride:
+						output.fileNameOverride && numbered(output.fileNameOverride, position, boards.length),
+				},
+				{
+					resource: endpoint.resource,
+					operation: endpoint.operation,
+					...origin,
+					blockId: board.blockId,
+					position,
+				},
+			),
 	);
 }
 
@@ -90,5 +124,7 @@ export async function downloadDocumentWhiteboards(
 export function numbered(fileName: string, position: number, count: number): string {
 	if (count <= 1) return fileName;
 	const dot = fileName.lastIndexOf('.');
-	return dot > 0 ? `${fileName.slice(0, dot)}-${position + 1}${fileName.slice(dot)}` : `${fileName}-${position + 1}`;
+	return dot > 0
+		? `${fileName.slice(0, dot)}-${position + 1}${fileName.slice(dot)}`
+		: `${fileName}-${position + 1}`;
 }

@@ -23,9 +23,13 @@ export interface OutputOptions {
 
 export function readOutputOptions(ctx: IExecuteFunctions, itemIndex: number): OutputOptions {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const binaryPropertyName = String(options.binaryPropertyName ?? DEFAULTS.binaryPropertyName).trim();
+	const binaryPropertyName = String(
+		options.binaryPropertyName ?? DEFAULTS.binaryPropertyName,
+	).trim();
 	if (!binaryPropertyName) {
-		throw new NodeOperationError(ctx.getNode(), '"Put Output File in Field" is empty', { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), '"Put Output File in Field" is empty', {
+			itemIndex,
+		});
 	}
 	const fileName = typeof options.fileName === 'string' ? options.fileName.trim() : '';
 	return { binaryPropertyName, fileNameOverride: fileName || undefined };
@@ -44,15 +48,19 @@ export async function downloadToItem(
 	json: IDataObject = {},
 ): Promise<INodeExecutionData> {
 	const request = buildRequest(endpoint, values, itemIndex, run.connection);
-	const { binary } = await downloadFile(run.ctx, request, run.transport, async (answer) =>
-		await storeFile(run.ctx, answer, {
-			fallbackBaseName: endpoint.fileNameFrom
-				.filter((name) => values[name] !== undefined)
-				.map((name) => String(values[name]))
-				.join('-'),
-			fileNameOverride: output.fileNameOverride,
-			defaultMimeType: endpoint.defaultMimeType,
-		}),
+	const { binary } = await downloadFile(
+		run.ctx,
+		request,
+		run.transport,
+		async (answer) =>
+			await storeFile(run.ctx, answer, {
+				fallbackBaseName: endpoint.fileNameFrom
+					.filter((name) => values[name] !== undefined)
+					.map((name) => String(values[name]))
+					.join('-'),
+				fileNameOverride: output.fileNameOverride,
+				defaultMimeType: endpoint.defaultMimeType,
+			}),
 	);
 	return {
 		json: {
@@ -71,7 +79,11 @@ export async function downloadToItem(
 }
 
 /** Runs `fn` over `inputs` with at most `limit` at a time; results keep the input order. */
-export async function mapConcurrent<T, R>(inputs: T[], limit: number, fn: (input: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+	inputs: T[],
+	limit: number,
+	fn: (input: T, index: number) => Promise<R>,
+): Promise<R[]> {
 	const results: R[] = new Array(inputs.length);
 	let next = 0;
 	const worker = async () => {

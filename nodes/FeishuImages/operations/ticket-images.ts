@@ -12,11 +12,16 @@ const BAD_INDEX = 154000;
 const MAX_IMAGES = 200;
 
 function isBadIndex(error: unknown): boolean {
-	return error instanceof NodeApiError && (error.errorResponse as { code?: unknown } | undefined)?.code === BAD_INDEX;
+	return (
+		error instanceof NodeApiError &&
+		(error.errorResponse as { code?: unknown } | undefined)?.code === BAD_INDEX
+	);
 }
 
 /** The download, or `undefined` when Feishu says 154000 (no such index); other errors pass through. */
-async function unlessBadIndex(download: Promise<INodeExecutionData>): Promise<INodeExecutionData | undefined> {
+async function unlessBadIndex(
+	download: Promise<INodeExecutionData>,
+): Promise<INodeExecutionData | undefined> {
 	return await download.catch((error: unknown) => {
 		if (isBadIndex(error)) return undefined;
 		throw error;
@@ -35,15 +40,22 @@ export async function downloadAllTicketImages(
 	itemIndex: number,
 	output: OutputOptions,
 ): Promise<INodeExecutionData[]> {
-	const withoutIndex = Object.fromEntries(Object.entries(values).filter(([name]) => name !== 'imageIndex'));
-	const single = await unlessBadIndex(downloadToItem(run, endpoint, withoutIndex, itemIndex, output));
+	const withoutIndex = Object.fromEntries(
+		Object.entries(values).filter(([name]) => name !== 'imageIndex'),
+	);
+	const single = await unlessBadIndex(
+		downloadToItem(run, endpoint, withoutIndex, itemIndex, output),
+	);
 	if (single) return [single];
 	const items: INodeExecutionData[] = [];
 	for (let index = 0; index < MAX_IMAGES; index++) {
 		// Names are numbered once it is clear there is more than one image.
 		const name = output.fileNameOverride && numbered(output.fileNameOverride, index, 2);
 		const item = await unlessBadIndex(
-			downloadToItem(run, endpoint, { ...withoutIndex, imageIndex: index }, itemIndex, { ...output, fileNameOverride: name }),
+			downloadToItem(run, endpoint, { ...withoutIndex, imageIndex: index }, itemIndex, {
+				...output,
+				fileNameOverride: name,
+			}),
 		);
 		if (!item) return items;
 		items.push(item);

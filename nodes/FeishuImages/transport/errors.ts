@@ -38,14 +38,18 @@ export function classifyAnswer(
 ): FeishuFailure {
 	const json = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
 	const code = typeof json.code === 'number' ? json.code : undefined;
-	const errorPart = (typeof json.error === 'object' && json.error !== null ? json.error : {}) as Record<string, unknown>;
+	const errorPart = (
+		typeof json.error === 'object' && json.error !== null ? json.error : {}
+	) as Record<string, unknown>;
 	const logId =
-		(typeof errorPart.log_id === 'string' ? errorPart.log_id : undefined) ?? headerString(headers, 'x-tt-logid');
+		(typeof errorPart.log_id === 'string' ? errorPart.log_id : undefined) ??
+		headerString(headers, 'x-tt-logid');
 	const documented = code !== undefined ? documentedError(endpoint, code) : undefined;
 	const msg = (typeof json.msg === 'string' && json.msg) || documented?.msg || `HTTP ${httpStatus}`;
 	let kind: ErrorKind = documented?.kind ?? 'fatal';
 	if (code !== undefined && INVALID_TOKEN_CODES.has(code)) kind = 'invalidToken';
-	else if ((code !== undefined && RATE_LIMIT_CODES.has(code)) || httpStatus === 429) kind = 'rateLimit';
+	else if ((code !== undefined && RATE_LIMIT_CODES.has(code)) || httpStatus === 429)
+		kind = 'rateLimit';
 	else if (!documented && httpStatus >= 500) kind = 'transient';
 	const reset = Number(headerString(headers, 'x-ogw-ratelimit-reset'));
 	return {
@@ -54,7 +58,8 @@ export function classifyAnswer(
 		code,
 		msg,
 		logId,
-		retryAfterMs: kind === 'rateLimit' && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined,
+		retryAfterMs:
+			kind === 'rateLimit' && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined,
 	};
 }
 
@@ -72,21 +77,27 @@ export function toNodeError(
 	itemIndex: number,
 	attempts: number,
 ): NodeApiError {
-	const documented = failure.code !== undefined ? documentedError(endpoint, failure.code) : undefined;
-	const what = failure.kind === 'credentials'
-		? failure.msg
-		: failure.network
-		? `Feishu connection failed: ${failure.msg}`
-		: failure.code !== undefined
-			? `Feishu error ${failure.code}: ${failure.msg}`
-			: `Feishu answered HTTP ${failure.httpStatus}: ${failure.msg}`;
+	const documented =
+		failure.code !== undefined ? documentedError(endpoint, failure.code) : undefined;
+	const what =
+		failure.kind === 'credentials'
+			? failure.msg
+			: failure.network
+				? `Feishu connection failed: ${failure.msg}`
+				: failure.code !== undefined
+					? `Feishu error ${failure.code}: ${failure.msg}`
+					: `Feishu answered HTTP ${failure.httpStatus}: ${failure.msg}`;
 	const hints: string[] = [];
 	if (documented) hints.push(documented.hint);
 	if (failure.code === 99991672 || failure.code === 99991679 || failure.httpStatus === 403) {
-		hints.push(`This operation needs the scope ${endpoint.scopes.map((s) => `"${s}"`).join(' or ')}.`);
+		hints.push(
+			`This operation needs the scope ${endpoint.scopes.map((s) => `"${s}"`).join(' or ')}.`,
+		);
 	}
 	if (!documented && failure.kind === 'transient') {
-		hints.push(`Feishu or the network failed${failure.network ? ` (${failure.network})` : ''}; try again later.`);
+		hints.push(
+			`Feishu or the network failed${failure.network ? ` (${failure.network})` : ''}; try again later.`,
+		);
 	}
 	if (attempts > 1) hints.push(`Gave up after ${attempts} attempts.`);
 	if (failure.logId) hints.push(`Feishu log ID: ${failure.logId} (quote it to Feishu support).`);
@@ -105,6 +116,11 @@ export function toNodeError(
 	});
 }
 
-export function inputError(node: INode, message: string, itemIndex: number, description?: string): NodeOperationError {
+export function inputError(
+	node: INode,
+	message: string,
+	itemIndex: number,
+	description?: string,
+): NodeOperationError {
 	return new NodeOperationError(node, message, { itemIndex, description });
 }

@@ -9,7 +9,13 @@ import type {
 } from 'n8n-workflow';
 
 import type { DownloadEndpoint, RateLimitWindow } from '../catalogue';
-import { AttemptError, classifyAnswer, headerString, toNodeError, type FeishuFailure } from './errors';
+import {
+	AttemptError,
+	classifyAnswer,
+	headerString,
+	toNodeError,
+	type FeishuFailure,
+} from './errors';
 import { pacerFor } from './pacer';
 import { FeishuCredentialError } from './token';
 import { TokenGate, tokenGateFor, type Pass } from './token-gate';
@@ -19,7 +25,10 @@ const USER_TOKEN_GATE = new TokenGate();
 USER_TOKEN_GATE.markWarm();
 
 /** The response stream type n8n's helpers hand out and accept, without importing node:stream. */
-export type ByteStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+export type ByteStream = Exclude<
+	Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+	Buffer
+>;
 
 /** The app's identity: a tenant_access_token that this node fetches through preAuthentication. */
 export const TENANT_CREDENTIAL = 'feishuApi';
@@ -102,7 +111,8 @@ async function callFeishu<T>(
 	const node = ctx.getNode();
 	const credentialKey = credentialKeyOf(ctx, options.credentialType);
 	// n8n's OAuth2 machinery coordinates user tokens itself (one refresh per credential).
-	const gate = options.credentialType === TENANT_CREDENTIAL ? tokenGateFor(credentialKey) : USER_TOKEN_GATE;
+	const gate =
+		options.credentialType === TENANT_CREDENTIAL ? tokenGateFor(credentialKey) : USER_TOKEN_GATE;
 	const windows: RateLimitWindow[] = options.requestsPerSecond
 		? [{ requests: options.requestsPerSecond, perMs: 1000 }]
 		: request.endpoint.rateLimits;
@@ -130,7 +140,11 @@ async function callFeishu<T>(
 			return { result: await consume(response), attempts };
 		} catch (error) {
 			const failure = toFailure(error);
-			pass?.settle(failure.kind === 'credentials' ? { tokenOk: false, error } : { tokenOk: failure.answered === true });
+			pass?.settle(
+				failure.kind === 'credentials'
+					? { tokenOk: false, error }
+					: { tokenOk: failure.answered === true },
+			);
 			if (failure.kind === 'invalidToken' && !refreshed && pass) {
 				// Feishu rejected the token n8n saved: fetch one fresh token and retry once.
 				refreshed = true;
@@ -171,7 +185,11 @@ export async function downloadFile(
 		// n8n 1.x does not count stored bytes; Node's HTTP client has already refused a body
 		// shorter than its Content-Length, so the declared length is the size.
 		binary.bytes ??= answer.contentLength;
-		if (answer.contentLength !== undefined && binary.bytes !== undefined && binary.bytes !== answer.contentLength) {
+		if (
+			answer.contentLength !== undefined &&
+			binary.bytes !== undefined &&
+			binary.bytes !== answer.contentLength
+		) {
 			throw new AttemptError({
 				kind: 'transient',
 				msg: `the file arrived cut short (${binary.bytes} of ${answer.contentLength} bytes)`,
@@ -194,8 +212,14 @@ export async function fetchJson(
 		const parsed = parseJson(text);
 		const body = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as IDataObject;
 		const ok = response.statusCode >= 200 && response.statusCode < 300 && body.code === 0;
-		if (ok) return (typeof body.data === 'object' && body.data !== null ? body.data : {}) as IDataObject;
-		const failure = classifyAnswer(request.endpoint, response.statusCode, parsed, response.headers ?? {});
+		if (ok)
+			return (typeof body.data === 'object' && body.data !== null ? body.data : {}) as IDataObject;
+		const failure = classifyAnswer(
+			request.endpoint,
+			response.statusCode,
+			parsed,
+			response.headers ?? {},
+		);
 		if (parsed === undefined) failure.msg = `HTTP ${response.statusCode} ${snippet(text)}`.trim();
 		throw new AttemptError({ ...failure, answered: true });
 	});
@@ -229,13 +253,25 @@ async function send(
 		requestOptions.ignoreHttpStatusErrors = { ignore: true, except: [refresh.userOnStatus] };
 		additional = { oauth2: { tokenExpiredStatusCode: refresh.userOnStatus } };
 	}
-	const call = ctx.helpers.httpRequestWithAuthentication.call(ctx, options.credentialType, requestOptions, additional);
+	const call = ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		options.credentialType,
+		requestOptions,
+		additional,
+	);
 	if (!refresh || !('userOnStatus' in refresh)) return (await call) as FullResponse;
 	// After a forced OAuth2 refresh, an error status arrives as a thrown error: read it as an answer.
 	return (await call.catch((error: unknown) => {
-		const answered = findCause(error, (e): e is ThrownAnswer => typeof (e as ThrownAnswer)?.response?.status === 'number');
+		const answered = findCause(
+			error,
+			(e): e is ThrownAnswer => typeof (e as ThrownAnswer)?.response?.status === 'number',
+		);
 		if (!answered) throw error;
-		return { statusCode: answered.response.status, headers: answered.response.headers ?? {}, body: answered.response.data };
+		return {
+			statusCode: answered.response.status,
+			headers: answered.response.headers ?? {},
+			body: answered.response.data,
+		};
 	})) as FullResponse;
 }
 
@@ -244,7 +280,10 @@ interface ThrownAnswer {
 }
 
 /** The stored credential with its token emptied, so n8n runs preAuthentication and saves the result. */
-async function withoutToken(ctx: IExecuteFunctions, itemIndex: number): Promise<ICredentialsDecrypted> {
+async function withoutToken(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<ICredentialsDecrypted> {
 	const data = await ctx.getCredentials(TENANT_CREDENTIAL, itemIndex);
 	const ref = ctx.getNode().credentials?.[TENANT_CREDENTIAL];
 	return {
@@ -256,7 +295,10 @@ async function withoutToken(ctx: IExecuteFunctions, itemIndex: number): Promise<
 }
 
 /** A byte answer is returned as it is; a JSON answer (at any status) becomes a classified failure. */
-async function readFileAnswer(endpoint: DownloadEndpoint, response: FullResponse): Promise<FileAnswer> {
+async function readFileAnswer(
+	endpoint: DownloadEndpoint,
+	response: FullResponse,
+): Promise<FileAnswer> {
 	const headers = response.headers ?? {};
 	const contentType = (headerString(headers, 'content-type') ?? '').toLowerCase();
 	const isJson = contentType.includes('json');
@@ -304,17 +346,29 @@ async function readSmallBody(body: ByteStream, limit: number): Promise<string> {
 }
 
 function snippet(text: string): string {
-	const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+	const flat = text
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 	return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
 }
 
 /** Any error from one attempt → what kind of failure it was, with no request dump attached. */
 function toFailure(error: unknown): FeishuFailure {
 	if (error instanceof AttemptError) return error.failure;
-	const tokenError = findCause(error, (e): e is FeishuCredentialError => e instanceof FeishuCredentialError);
-	if (tokenError) return { kind: 'credentials', msg: tokenError.message, code: tokenError.code, answered: true };
+	const tokenError = findCause(
+		error,
+		(e): e is FeishuCredentialError => e instanceof FeishuCredentialError,
+	);
+	if (tokenError)
+		return { kind: 'credentials', msg: tokenError.message, code: tokenError.code, answered: true };
 	// The user stopped the execution (n8n aborts its requests): not a fault to retry.
-	if (findCause(error, (e): e is { code: 'ERR_CANCELED' } => (e as { code?: unknown })?.code === 'ERR_CANCELED')) {
+	if (
+		findCause(
+			error,
+			(e): e is { code: 'ERR_CANCELED' } => (e as { code?: unknown })?.code === 'ERR_CANCELED',
+		)
+	) {
 		return { kind: 'fatal', msg: 'the execution was cancelled' };
 	}
 	const code = findNetworkCode(error);
@@ -328,11 +382,17 @@ function toFailure(error: unknown): FeishuFailure {
 
 /** Plain words only: n8n replaces a message that contains a code such as ECONNRESET with its own. */
 function describeNetworkError(code: string | undefined, text: string): string {
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(text)) {
+	if (
+		code === 'ECONNABORTED' ||
+		code === 'ETIMEDOUT' ||
+		code === 'ESOCKETTIMEDOUT' ||
+		/timeout/i.test(text)
+	) {
 		return 'Feishu did not answer in time (timeout)';
 	}
 	if (code === 'ECONNREFUSED') return 'the connection to Feishu was refused';
-	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the Feishu host name could not be resolved';
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+		return 'the Feishu host name could not be resolved';
 	return 'the connection broke off before the file was complete';
 }
 
@@ -357,8 +417,13 @@ function findNetworkCode(error: unknown): string | undefined {
  * How long to wait before the next attempt: what Feishu says (x-ogw-ratelimit-reset),
  * else exponential backoff with full jitter, so a burst of items does not retry in lockstep.
  */
-export function backoffMs(attempt: number, failure: Pick<FeishuFailure, 'retryAfterMs'>, baseMs: number): number {
-	if (failure.retryAfterMs !== undefined) return failure.retryAfterMs + Math.random() * baseMs * 0.2;
+export function backoffMs(
+	attempt: number,
+	failure: Pick<FeishuFailure, 'retryAfterMs'>,
+	baseMs: number,
+): number {
+	if (failure.retryAfterMs !== undefined)
+		return failure.retryAfterMs + Math.random() * baseMs * 0.2;
 	const ceiling = Math.min(baseMs * 2 ** (attempt - 1), 30_000);
 	return ceiling / 2 + Math.random() * (ceiling / 2);
 }

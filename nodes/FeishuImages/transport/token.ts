@@ -7,7 +7,9 @@ export const APP_LOGIN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
  * Feishu's answer to an invalid, expired or missing token, at HTTP 400 or even 200
  * (99991668 and 99991677: an invalid or expired user_access_token).
  */
-export const INVALID_TOKEN_CODES = new Set([99991661, 99991663, 99991664, 99991668, 99991671, 99991677]);
+export const INVALID_TOKEN_CODES = new Set([
+	99991661, 99991663, 99991664, 99991668, 99991671, 99991677,
+]);
 
 /** The credential is unusable (bad base URL, or Feishu refused the app ID/secret); never carries the secret. */
 export class FeishuCredentialError extends Error {
@@ -28,10 +30,13 @@ export class FeishuCredentialError extends Error {
 export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const domain = String(credentials.domain ?? 'https://open.feishu.cn');
 	const raw = domain === 'custom' ? String(credentials.customBaseUrl ?? '').trim() : domain;
-	if (!URL.canParse(raw)) throw new FeishuCredentialError("The Feishu API credential's base URL is not a valid URL");
+	if (!URL.canParse(raw))
+		throw new FeishuCredentialError("The Feishu API credential's base URL is not a valid URL");
 	const url = new URL(raw);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new FeishuCredentialError(`The Feishu API credential's base URL must start with https:// or http://`);
+		throw new FeishuCredentialError(
+			`The Feishu API credential's base URL must start with https:// or http://`,
+		);
 	}
 	if (url.username || url.password || url.search || url.hash) {
 		throw new FeishuCredentialError(
@@ -52,7 +57,9 @@ export async function fetchTenantAccessToken(
 	const appId = String(credentials.appId ?? '').trim();
 	const appSecret = String(credentials.appSecret ?? '');
 	if (!appId || !appSecret) {
-		throw new FeishuCredentialError('The Feishu API credential needs both an App ID and an App Secret');
+		throw new FeishuCredentialError(
+			'The Feishu API credential needs both an App ID and an App Secret',
+		);
 	}
 	const response = (await helper.helpers.httpRequest({
 		method: 'POST',
@@ -62,7 +69,9 @@ export async function fetchTenantAccessToken(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	})) as { statusCode: number; body: unknown };
-	const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as IDataObject;
+	const body = (
+		typeof response.body === 'object' && response.body !== null ? response.body : {}
+	) as IDataObject;
 	const token = body.tenant_access_token;
 	if (body.code === 0 && typeof token === 'string' && token) return token;
 	const code = typeof body.code === 'number' ? body.code : undefined;

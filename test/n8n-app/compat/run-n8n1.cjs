@@ -94,15 +94,25 @@ let credentialType;
 try {
 	nodeType = loadClass(pkgJson.n8n.nodes[0]);
 	credentialType = loadClass(pkgJson.n8n.credentials[0]);
-	console.log(`load: ok (${pkgJson.n8n.nodes[0]}, ${pkgJson.n8n.credentials[0]}) with n8n-workflow ${versions['n8n-workflow']}`);
+	console.log(
+		`load: ok (${pkgJson.n8n.nodes[0]}, ${pkgJson.n8n.credentials[0]}) with n8n-workflow ${versions['n8n-workflow']}`,
+	);
 } catch (error) {
 	const where = (error.stack ?? '').split('\n').find((l) => l.includes(packageDir)) ?? '';
-	console.log(`load: FAILED with n8n-workflow ${versions['n8n-workflow']}: ${error.name}: ${error.message} ${where.trim().replace(packageDir + path.sep, '')}`);
+	console.log(
+		`load: FAILED with n8n-workflow ${versions['n8n-workflow']}: ${error.name}: ${error.message} ${where.trim().replace(packageDir + path.sep, '')}`,
+	);
 	process.exit(3);
 }
-for (const [name, value] of Object.entries({ ExecutionLifecycleHooks, WorkflowExecute, BinaryDataService })) {
+for (const [name, value] of Object.entries({
+	ExecutionLifecycleHooks,
+	WorkflowExecute,
+	BinaryDataService,
+})) {
 	if (typeof value !== 'function') {
-		console.log(`harness: n8n-core ${versions['n8n-core']} has no ${name}; this harness needs n8n-core >= 1.8x`);
+		console.log(
+			`harness: n8n-core ${versions['n8n-core']} has no ${name}; this harness needs n8n-core >= 1.8x`,
+		);
 		process.exit(4);
 	}
 }
@@ -131,7 +141,8 @@ const nodeTypes = {
 		if (!types[name]) throw new Error(`Unrecognized node type: ${name}`);
 		return types[name];
 	},
-	getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(nodeTypes.getByName(name), version),
+	getByNameAndVersion: (name, version) =>
+		NodeHelpers.getVersionedNodeType(nodeTypes.getByName(name), version),
 	getKnownTypes: () => ({}),
 };
 
@@ -156,7 +167,14 @@ class PlainCredentials extends ICredentials {
 	}
 }
 
-const mockNode = { id: 'mock', name: '', typeVersion: 1, type: 'mock', position: [0, 0], parameters: {} };
+const mockNode = {
+	id: 'mock',
+	name: '',
+	typeVersion: 1,
+	type: 'mock',
+	position: [0, 0],
+	parameters: {},
+};
 
 class CompatCredentialsHelper extends ICredentialsHelper {
 	constructor(records) {
@@ -166,7 +184,8 @@ class CompatCredentialsHelper extends ICredentialsHelper {
 	}
 	read(details, type) {
 		const record = this.records.get(details.id);
-		if (!record || record.type !== type) throw new Error(`Credential ${details.id} of type ${type} does not exist`);
+		if (!record || record.type !== type)
+			throw new Error(`Credential ${details.id} of type ${type} does not exist`);
 		return structuredClone(record);
 	}
 	getParentTypes() {
@@ -187,7 +206,16 @@ class CompatCredentialsHelper extends ICredentialsHelper {
 		const { data } = this.read(details, type);
 		if (raw) return data;
 		// As n8n: the type's defaults; no expressions are stored in this test's credential.
-		return NodeHelpers.getNodeParameters(this.getCredentialsProperties(type), data, true, false, null, null) ?? {};
+		return (
+			NodeHelpers.getNodeParameters(
+				this.getCredentialsProperties(type),
+				data,
+				true,
+				false,
+				null,
+				null,
+			) ?? {}
+		);
 	}
 	async updateCredentials(details, type, data) {
 		this.records.get(this.read(details, type).id).data = structuredClone(data);
@@ -201,7 +229,16 @@ class CompatCredentialsHelper extends ICredentialsHelper {
 				requestOptions[outerKey] ??= {};
 				for (const [key, value] of Object.entries(outerValue)) {
 					requestOptions[outerKey][key] = isExpression(value)
-						? String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ?? '')
+						? String(
+								workflow.expression.getSimpleParameterValue(
+									node,
+									value,
+									'internal',
+									{ $credentials: credentials },
+									undefined,
+									'',
+								) ?? '',
+							)
 						: value;
 				}
 			}
@@ -211,7 +248,9 @@ class CompatCredentialsHelper extends ICredentialsHelper {
 	// n8n's CredentialsHelper.preAuthentication: run the type's preAuthentication when the hidden
 	// expirable property is empty or the credential expired, persist and return the result.
 	async preAuthentication(helpers, credentials, typeName, node, credentialsExpired) {
-		const expirable = credentialType.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		const expirable = credentialType.properties.find(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+		);
 		if (!expirable || typeof credentialType.preAuthentication !== 'function') return undefined;
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 		const output = await credentialType.preAuthentication.call(
@@ -232,10 +271,21 @@ class CompatCredentialsHelper extends ICredentialsHelper {
 // ---- one workflow run -----------------------------------------------------------------------
 const BASE_URL = 'http://localhost:5678';
 
-async function runNode(helper, parameters, { continueOnFail = false, credentialId = 'cred-1' } = {}) {
+async function runNode(
+	helper,
+	parameters,
+	{ continueOnFail = false, credentialId = 'cred-1' } = {},
+) {
 	const nodeName = 'Feishu Images';
 	const nodes = [
-		{ id: randomUUID(), name: 'Source', type: 'test.source', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: randomUUID(),
+			name: 'Source',
+			type: 'test.source',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: randomUUID(),
 			name: nodeName,
@@ -291,7 +341,9 @@ async function runNode(helper, parameters, { continueOnFail = false, credentialI
 	const execute = new WorkflowExecute(additionalData, 'manual');
 	const startNode = workflow.getNode('Source');
 	// n8n-core 1.x: run(workflow, startNode); 2.x: run({ workflow, startNode }).
-	const run = await (execute.run.length >= 2 ? execute.run(workflow, startNode) : execute.run({ workflow, startNode }));
+	const run = await (execute.run.length >= 2
+		? execute.run(workflow, startNode)
+		: execute.run({ workflow, startNode }));
 	const task = run.data.resultData.runData[nodeName]?.[0];
 	const error = task?.error ?? run.data.resultData.error;
 	if (error && process.env.COMPAT_DEBUG === '1') console.error(error.stack ?? error);
@@ -307,7 +359,11 @@ async function main() {
 	// n8n-core <= 1.8x: init(config) takes the config; later versions read their own.
 	await binaryService.init(
 		binaryService.init.length >= 1
-			? { mode: 'filesystem', availableModes: ['filesystem'], localStoragePath: process.env.N8N_BINARY_DATA_STORAGE_PATH }
+			? {
+					mode: 'filesystem',
+					availableModes: ['filesystem'],
+					localStoragePath: process.env.N8N_BINARY_DATA_STORAGE_PATH,
+				}
 			: undefined,
 	);
 
@@ -316,7 +372,12 @@ async function main() {
 			id: 'cred-1',
 			name: 'Feishu',
 			type: 'feishuApi',
-			data: { domain: 'custom', customBaseUrl: emulator.baseUrl, appId: emulator.appId, appSecret: emulator.appSecret },
+			data: {
+				domain: 'custom',
+				customBaseUrl: emulator.baseUrl,
+				appId: emulator.appId,
+				appSecret: emulator.appSecret,
+			},
 		},
 	]);
 	const sha = (b) => createHash('sha256').update(b).digest('hex');
@@ -331,24 +392,49 @@ async function main() {
 		try {
 			const detail = await fn();
 			if (issues.length) throw new Error(issues.join('; '));
-			results.push({ name, passed: true, detail, tokenRequests: emulator.counters.tokenRequests - tokensBefore });
+			results.push({
+				name,
+				passed: true,
+				detail,
+				tokenRequests: emulator.counters.tokenRequests - tokensBefore,
+			});
 		} catch (error) {
-			results.push({ name, passed: false, detail: error.message, tokenRequests: emulator.counters.tokenRequests - tokensBefore });
+			results.push({
+				name,
+				passed: false,
+				detail: error.message,
+				tokenRequests: emulator.counters.tokenRequests - tokensBefore,
+			});
 		}
 	};
 	const expect = (ok, message) => {
 		if (!ok) throw new Error(message);
 	};
 	const expectFile = async (items, bytes, fileName, mimeType) => {
-		expect(items.length === 1, `expected 1 item, got ${items.length}: ${JSON.stringify(items).slice(0, 300)}`);
+		expect(
+			items.length === 1,
+			`expected 1 item, got ${items.length}: ${JSON.stringify(items).slice(0, 300)}`,
+		);
 		const binary = items[0].binary?.data;
 		expect(binary, `no binary.data: ${JSON.stringify(items[0]).slice(0, 300)}`);
-		expect(binary.fileName === fileName, `fileName ${JSON.stringify(binary.fileName)}, expected ${JSON.stringify(fileName)}`);
+		expect(
+			binary.fileName === fileName,
+			`fileName ${JSON.stringify(binary.fileName)}, expected ${JSON.stringify(fileName)}`,
+		);
 		expect(binary.mimeType === mimeType, `mimeType ${binary.mimeType}, expected ${mimeType}`);
 		const stored = await binaryService.getAsBuffer(binary);
-		expect(stored.length === bytes.length && sha(stored) === sha(bytes), `stored bytes differ (${stored.length} vs ${bytes.length} B)`);
-		expect(JSON.stringify(items[0].pairedItem ?? null).includes('"item":0'), `pairedItem ${JSON.stringify(items[0].pairedItem)}`);
-		soft(items[0].json?.fileSize === bytes.length, `json.fileSize ${items[0].json?.fileSize}, expected ${bytes.length}`);
+		expect(
+			stored.length === bytes.length && sha(stored) === sha(bytes),
+			`stored bytes differ (${stored.length} vs ${bytes.length} B)`,
+		);
+		expect(
+			JSON.stringify(items[0].pairedItem ?? null).includes('"item":0'),
+			`pairedItem ${JSON.stringify(items[0].pairedItem)}`,
+		);
+		soft(
+			items[0].json?.fileSize === bytes.length,
+			`json.fileSize ${items[0].json?.fileSize}, expected ${bytes.length}`,
+		);
 		return `${fileName} ${mimeType} ${stored.length} B, bytes match (${binary.id ? binary.id.split(':')[0] : 'inline'})`;
 	};
 	const whiteboard = (id) => ({
@@ -358,23 +444,39 @@ async function main() {
 		options: {},
 	});
 
-	const boardBytes = emulator.addWhiteboard('CompatBoard1', makePng(200, 120, 11), { fileName: '画板 compat.png' });
+	const boardBytes = emulator.addWhiteboard('CompatBoard1', makePng(200, 120, 11), {
+		fileName: '画板 compat.png',
+	});
 	const imageBytes = emulator.addMessageImage('img_v2_compat_1', { fileName: 'photo.png' });
 
 	await scenario('whiteboard download (fetches a token, saves it in the credential)', async () => {
 		const { items, error } = await runNode(helper, whiteboard('CompatBoard1'));
 		expect(!error, `node error: ${error?.message} ${error?.description ?? ''}`);
 		const detail = await expectFile(items, boardBytes, '画板 compat.png', 'image/png');
-		expect(emulator.counters.tokenRequests === 1, `token requests ${emulator.counters.tokenRequests}, expected 1`);
-		expect(helper.records.get('cred-1').data.tenantAccessToken === emulator.issuedTokens[0], 'token not persisted');
+		expect(
+			emulator.counters.tokenRequests === 1,
+			`token requests ${emulator.counters.tokenRequests}, expected 1`,
+		);
+		expect(
+			helper.records.get('cred-1').data.tenantAccessToken === emulator.issuedTokens[0],
+			'token not persisted',
+		);
 		return detail;
 	});
 
 	await scenario('message image download in a new execution (reuses the saved token)', async () => {
-		const { items, error } = await runNode(helper, { resource: 'messageImage', operation: 'download', imageKey: { __rl: true, mode: 'id', value: 'img_v2_compat_1' }, options: {} });
+		const { items, error } = await runNode(helper, {
+			resource: 'messageImage',
+			operation: 'download',
+			imageKey: { __rl: true, mode: 'id', value: 'img_v2_compat_1' },
+			options: {},
+		});
 		expect(!error, `node error: ${error?.message} ${error?.description ?? ''}`);
 		const detail = await expectFile(items, imageBytes, 'photo.png', 'image/png');
-		expect(emulator.counters.tokenRequests === 1, `token requests ${emulator.counters.tokenRequests}, expected still 1`);
+		expect(
+			emulator.counters.tokenRequests === 1,
+			`token requests ${emulator.counters.tokenRequests}, expected still 1`,
+		);
 		return detail;
 	});
 
@@ -384,83 +486,132 @@ async function main() {
 		const { items, error } = await runNode(helper, whiteboard('CompatBoard1'));
 		expect(!error, `node error: ${error?.message} ${error?.description ?? ''}`);
 		const detail = await expectFile(items, boardBytes, '画板 compat.png', 'image/png');
-		expect(emulator.counters.tokenRequests === 2, `token requests ${emulator.counters.tokenRequests}, expected 2`);
+		expect(
+			emulator.counters.tokenRequests === 2,
+			`token requests ${emulator.counters.tokenRequests}, expected 2`,
+		);
 		expect(helper.writes === writesBefore + 1, 'the fresh token was not saved');
-		expect(helper.records.get('cred-1').data.tenantAccessToken === emulator.issuedTokens[1], 'saved token is not the fresh one');
+		expect(
+			helper.records.get('cred-1').data.tenantAccessToken === emulator.issuedTokens[1],
+			'saved token is not the fresh one',
+		);
 		return detail;
 	});
 
-	await scenario('documented error (2890003 record missing) fails the node with Feishu code and fix', async () => {
-		const { items, error } = await runNode(helper, whiteboard('NoSuchBoard'));
-		expect(error, `expected a node error, got ${items.length} items`);
-		const text = `${error.message} ${error.description ?? ''}`;
-		expect(/2890003/.test(text), `error does not name code 2890003: ${text}`);
-		expect(error.name === 'NodeApiError' || error.constructor?.name === 'NodeApiError', `error is ${error.name}, expected NodeApiError`);
-		return `NodeApiError: ${error.message.slice(0, 90)}`;
-	});
-
-	await scenario('continue on fail: the failing item becomes an error item with pairedItem', async () => {
-		const { items, error } = await runNode(helper, whiteboard('NoSuchBoard'), { continueOnFail: true });
-		expect(!error, `node error despite continueOnFail: ${error?.message}`);
-		expect(items.length === 1 && items[0].json.error, `expected 1 error item: ${JSON.stringify(items).slice(0, 300)}`);
-		expect(items[0].json.code === 2890003, `code ${items[0].json.code}`);
-		expect(JSON.stringify(items[0].pairedItem ?? null).includes('"item":0'), `pairedItem ${JSON.stringify(items[0].pairedItem)}`);
-		return `{ error: "${String(items[0].json.error).slice(0, 60)}…", code: ${items[0].json.code} }`;
-	});
-
-	await scenario('cross-origin redirect: the tenant token is not sent to the other origin', async () => {
-		// A "Feishu" on one 127.0.0.1 port answers the download with a 302 to another port (another
-		// origin). The node asks n8n not to forward credentials there (sendCredentialsOnCrossOriginRedirect: false).
-		const http = require('node:http');
-		const seen = [];
-		const listen = (handler) =>
-			new Promise((resolve) => {
-				const server = http.createServer(handler);
-				server.listen(0, '127.0.0.1', () => resolve(server));
-			});
-		const pngBytes = makePng(8, 8, 5);
-		const other = await listen((req, res) => {
-			seen.push({ url: req.url, authorization: req.headers.authorization });
-			res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': pngBytes.length });
-			res.end(pngBytes);
-		});
-		const otherUrl = `http://127.0.0.1:${other.address().port}`;
-		const feishu = await listen((req, res) => {
-			if (req.method === 'POST') {
-				req.resume();
-				res.writeHead(200, { 'Content-Type': 'application/json' });
-				res.end(JSON.stringify({ code: 0, msg: 'ok', tenant_access_token: 't-redirect-test-token', expire: 7200 }));
-			} else {
-				res.writeHead(302, { Location: `${otherUrl}/elsewhere.png` });
-				res.end();
-			}
-		});
-		helper.records.set('cred-redirect', {
-			id: 'cred-redirect',
-			name: 'Feishu redirecting',
-			type: 'feishuApi',
-			data: { domain: 'custom', customBaseUrl: `http://127.0.0.1:${feishu.address().port}`, appId: 'cli_x', appSecret: 'y' },
-		});
-		try {
-			const { items, error } = await runNode(helper, whiteboard('RedirectBoard'), { credentialId: 'cred-redirect' });
-			expect(seen.length > 0, `the redirect was not followed (${error ? error.message : `${items.length} items`})`);
+	await scenario(
+		'documented error (2890003 record missing) fails the node with Feishu code and fix',
+		async () => {
+			const { items, error } = await runNode(helper, whiteboard('NoSuchBoard'));
+			expect(error, `expected a node error, got ${items.length} items`);
+			const text = `${error.message} ${error.description ?? ''}`;
+			expect(/2890003/.test(text), `error does not name code 2890003: ${text}`);
 			expect(
-				seen.every((r) => r.authorization === undefined),
-				`the other origin received Authorization: ${seen.map((r) => r.authorization).join(', ')}`,
+				error.name === 'NodeApiError' || error.constructor?.name === 'NodeApiError',
+				`error is ${error.name}, expected NodeApiError`,
 			);
-			return `redirect followed (${seen.length} request(s) to the other origin), no Authorization header there`;
-		} finally {
-			feishu.close();
-			other.close();
-		}
-	});
+			return `NodeApiError: ${error.message.slice(0, 90)}`;
+		},
+	);
+
+	await scenario(
+		'continue on fail: the failing item becomes an error item with pairedItem',
+		async () => {
+			const { items, error } = await runNode(helper, whiteboard('NoSuchBoard'), {
+				continueOnFail: true,
+			});
+			expect(!error, `node error despite continueOnFail: ${error?.message}`);
+			expect(
+				items.length === 1 && items[0].json.error,
+				`expected 1 error item: ${JSON.stringify(items).slice(0, 300)}`,
+			);
+			expect(items[0].json.code === 2890003, `code ${items[0].json.code}`);
+			expect(
+				JSON.stringify(items[0].pairedItem ?? null).includes('"item":0'),
+				`pairedItem ${JSON.stringify(items[0].pairedItem)}`,
+			);
+			return `{ error: "${String(items[0].json.error).slice(0, 60)}…", code: ${items[0].json.code} }`;
+		},
+	);
+
+	await scenario(
+		'cross-origin redirect: the tenant token is not sent to the other origin',
+		async () => {
+			// A "Feishu" on one 127.0.0.1 port answers the download with a 302 to another port (another
+			// origin). The node asks n8n not to forward credentials there (sendCredentialsOnCrossOriginRedirect: false).
+			const http = require('node:http');
+			const seen = [];
+			const listen = (handler) =>
+				new Promise((resolve) => {
+					const server = http.createServer(handler);
+					server.listen(0, '127.0.0.1', () => resolve(server));
+				});
+			const pngBytes = makePng(8, 8, 5);
+			const other = await listen((req, res) => {
+				seen.push({ url: req.url, authorization: req.headers.authorization });
+				res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': pngBytes.length });
+				res.end(pngBytes);
+			});
+			const otherUrl = `http://127.0.0.1:${other.address().port}`;
+			const feishu = await listen((req, res) => {
+				if (req.method === 'POST') {
+					req.resume();
+					res.writeHead(200, { 'Content-Type': 'application/json' });
+					res.end(
+						JSON.stringify({
+							code: 0,
+							msg: 'ok',
+							tenant_access_token: 't-redirect-test-token',
+							expire: 7200,
+						}),
+					);
+				} else {
+					res.writeHead(302, { Location: `${otherUrl}/elsewhere.png` });
+					res.end();
+				}
+			});
+			helper.records.set('cred-redirect', {
+				id: 'cred-redirect',
+				name: 'Feishu redirecting',
+				type: 'feishuApi',
+				data: {
+					domain: 'custom',
+					customBaseUrl: `http://127.0.0.1:${feishu.address().port}`,
+					appId: 'cli_x',
+					appSecret: 'y',
+				},
+			});
+			try {
+				const { items, error } = await runNode(helper, whiteboard('RedirectBoard'), {
+					credentialId: 'cred-redirect',
+				});
+				expect(
+					seen.length > 0,
+					`the redirect was not followed (${error ? error.message : `${items.length} items`})`,
+				);
+				expect(
+					seen.every((r) => r.authorization === undefined),
+					`the other origin received Authorization: ${seen.map((r) => r.authorization).join(', ')}`,
+				);
+				return `redirect followed (${seen.length} request(s) to the other origin), no Authorization header there`;
+			} finally {
+				feishu.close();
+				other.close();
+			}
+		},
+	);
 
 	await emulator.close();
-	const unexpected = logLines.filter((l) => l.startsWith('error:') && !/2890003|NoSuchBoard|record missing/i.test(l));
+	const unexpected = logLines.filter(
+		(l) => l.startsWith('error:') && !/2890003|NoSuchBoard|record missing/i.test(l),
+	);
 
 	const label = `Node ${versions.node}, n8n-core ${versions['n8n-core']}, n8n-workflow ${versions['n8n-workflow']}`;
-	for (const r of results) console.log(`${r.passed ? 'ok  ' : 'FAIL'} ${r.name} [token requests: ${r.tokenRequests}] — ${r.detail}`);
-	if (unexpected.length) console.log(`n8n logged errors:\n  ${unexpected.slice(0, 5).join('\n  ')}`);
+	for (const r of results)
+		console.log(
+			`${r.passed ? 'ok  ' : 'FAIL'} ${r.name} [token requests: ${r.tokenRequests}] — ${r.detail}`,
+		);
+	if (unexpected.length)
+		console.log(`n8n logged errors:\n  ${unexpected.slice(0, 5).join('\n  ')}`);
 	const passed = results.filter((r) => r.passed).length;
 	console.log(`compat ${label}: ${passed} passed, ${results.length - passed} failed`);
 	return passed === results.length;
