@@ -95,21 +95,25 @@ it('documents and Lingo accept the user token too', async () => {
 	expect(lingo.error).toBeUndefined();
 });
 
-it('offers the user identity only where Feishu accepts a user token', () => {
-	const [both, appOnly] = new FeishuImages().description.properties.filter(
-		(p) => p.name === 'authentication',
-	);
-	expect(both.displayOptions?.show?.resource).toEqual([
-		'whiteboard',
-		'dictionaryImage',
-		'document',
+it('one Authentication field whose conditions name no other field, so Resource stays visible', () => {
+	// n8n's editor hides every parameter the authentication field's conditions name.
+	const properties = new FeishuImages().description.properties;
+	const authentication = properties.filter((p) => p.name === 'authentication');
+	expect(authentication).toHaveLength(1);
+	expect(authentication[0].displayOptions).toBeUndefined();
+	expect(authentication[0].options).toEqual([
+		expect.objectContaining({ value: 'tenantToken' }),
+		expect.objectContaining({ value: 'userToken' }),
 	]);
-	expect(appOnly.options).toEqual([expect.objectContaining({ value: 'tenantToken' })]);
-	expect(appOnly.displayOptions?.hide?.resource).toEqual([
-		'whiteboard',
-		'dictionaryImage',
-		'document',
-	]);
+});
+
+it('says on the panel that an app-only resource needs the app identity', () => {
+	const notice = new FeishuImages().description.properties.find((p) => p.name === 'appOnlyNotice');
+	expect(notice?.type).toBe('notice');
+	expect(notice?.displayOptions?.show).toEqual({
+		authentication: ['userToken'],
+		resource: ['messageImage', 'helpdeskTicketImage', 'message'],
+	});
 });
 
 it('a user identity left over on an app-only operation is refused with what to change', async () => {

@@ -6,8 +6,8 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeDownloads } from './execute';
-import { nodeProperties } from './fields';
+import { nodeProperties } from './description';
+import { route } from './router';
 
 export class FeishuImages implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,6 +15,8 @@ export class FeishuImages implements INodeType {
 		name: 'feishuImages',
 		icon: { light: 'file:feishu.svg', dark: 'file:feishu.dark.svg' },
 		group: ['input'],
+		// The node's "Docs" link in the editor: how to set up the app, the scopes and each operation.
+		documentationUrl: 'https://github.com/n8n-nodes-feishu-images/n8n-nodes-feishu-images#readme',
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
@@ -41,6 +43,6 @@ export class FeishuImages implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeDownloads(this);
+		return await route(this);
 	}
 }

@@ -1,22 +1,45 @@
 /**
  * THE endpoint catalogue: one row per Feishu download. Everything the node knows about an
- * endpoint lives here (path, parameters, token kinds, limits, documented errors with the fix
- * to try); the UI fields, the request and the error messages are all derived from it.
- * Sources: the Feishu Open Platform pages for each endpoint (see shared/feishu-api).
+ * endpoint lives here: path, parameters (fixed query values included), token kinds, scopes,
+ * limits, how the row runs (`run`, see router.ts), the options that belong to it, and its
+ * documented codes with what they mean and the fix to try. The UI, validation, request,
+ * pacing and error messages are all derived from it. Each row cites the Feishu page it was
+ * transcribed from (`docsUrl`), which error descriptions and the codex link to.
  */
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	AUTH_FAILED_HINT,
+	BOT_FEATURE_HINT,
+	INTERNAL_ERROR_HINT,
+	type CodeTable,
+	type DocumentedCode,
+	documentedCode,
+} from './codes';
 
 export type TokenKind = 'tenant' | 'user';
 
-/** How the transport treats a documented code. */
-export type ErrorKind = 'fatal' | 'rateLimit' | 'transient' | 'invalidToken';
+/**
+ * The endpoint's name, the same one the project's Feishu emulator uses for it (test/emulator),
+ * so a spec can name the row and the emulator's table entry alike.
+ */
+export type EndpointKey =
+	| 'whiteboard'
+	| 'messageImage'
+	| 'ticketImage'
+	| 'lingoFile'
+	| 'baikeFile'
+	| 'messageResource'
+	| 'documentBlocks'
+	| 'wikiNode';
 
-export interface DocumentedError {
-	httpStatus: number;
-	msg: string;
-	/** The page's "排查建议", in English, phrased as what the user should do. */
-	hint: string;
-	kind?: ErrorKind;
-}
+/**
+ * How a row runs, one handler each (router.ts):
+ * - file: one request, one file;
+ * - documentWhiteboards: list the document's blocks, then download every whiteboard;
+ * - ticketImages: one image of a helpdesk message, or (option) every image of it.
+ */
+export type RunKind = 'file' | 'documentWhiteboards' | 'ticketImages';
 
 export interface EndpointParameter {
 	/** n8n parameter name. */
@@ -29,6 +52,8 @@ export interface EndpointParameter {
 	/** id: a validated token; index: a whole number ≥ 0; choice: one of `choices`. */
 	type: 'id' | 'index' | 'choice';
 	required: boolean;
+	/** Set by the handler (e.g. a listing's page_token), never a field of the node. */
+	internal?: boolean;
 	description: string;
 	placeholder?: string;
 	choices?: Array<{ name: string; value: string; description?: string }>;
@@ -46,8 +71,11 @@ export interface UrlForm {
 const HOST =
 	'https?://[A-Za-z0-9.-]+\\.(?:feishu\\.cn|larksuite\\.com|larkoffice\\.com|feishu-pre\\.cn)';
 
+/** The characters of a Feishu token, the same set "By ID" accepts (request validation). */
+export const TOKEN_CHARACTERS = 'A-Za-z0-9_.=-';
+
 function linkPattern(segment: string): string {
-	return `^\\s*${HOST}/${segment}/([A-Za-z0-9]+)(?:[/?#].*)?\\s*$`;
+	return `^\\s*${HOST}/${segment}/([${TOKEN_CHARACTERS}]+)(?:[/?#].*)?\\s*$`;
 }
 
 export interface RateLimitWindow {
@@ -56,6 +84,7 @@ export interface RateLimitWindow {
 }
 
 export interface DownloadEndpoint {
+	key: EndpointKey;
 	resource: string;
 	resourceName: string;
 	operation: string;
@@ -66,12 +95,14 @@ export interface DownloadEndpoint {
 	/** Path template; `{apiName}` is replaced by the URL-encoded, validated parameter. */
 	path: string;
 	parameters: EndpointParameter[];
+	/** Query values every request of this row sends as they are. */
+	fixedQuery?: Record<string, string>;
 	tokenKinds: TokenKind[];
 	scopes: string[];
 	/** Documented limits; the transport paces each (credential, endpoint) below all of them. */
 	rateLimits: RateLimitWindow[];
 	/** Needs the X-Lark-Helpdesk-Authorization header from the credential. */
-	helpdeskAuth?: boolean;
+	helpdeskHeader?: boolean;
 	/** What the page promises the bytes are, used when Feishu sends no Content-Type. */
 	defaultMimeType?: string;
 	/**
@@ -79,99 +110,58 @@ export interface DownloadEndpoint {
 	 * joined with "-" (those present): e.g. a helpdesk message's images are <msg>-0, <msg>-1…
 	 */
 	fileNameFrom: string[];
-	/** `json` endpoints answer `{ code, msg, data }`; `file` endpoints answer bytes. */
-	answers?: 'file' | 'json';
-	/** An operation that lists first and then downloads (see operations/). */
-	expand?: 'documentWhiteboards';
-	/** For the AI agent and the UI: where the IDs come from. */
-	hint?: string;
-	errors: Record<number, DocumentedError>;
+	run: RunKind;
+	/** Options of this row's handler, shown in the node's Options for this operation only. */
+	options?: INodeProperties[];
+	codes: CodeTable;
 	docsUrl: string;
 }
-
-/** Platform-wide codes every endpoint can answer. */
-export const PLATFORM_ERRORS: Record<number, DocumentedError> = {
-	99991400: {
-		httpStatus: 429,
-		msg: 'request trigger frequency limit',
-		hint: 'Feishu throttled the app. Lower "Requests per Second" or the batch size, or try again later.',
-		kind: 'rateLimit',
-	},
-	99991661: {
-		httpStatus: 400,
-		msg: 'Missing access token for authorization',
-		hint: 'The request carried no token. Check the Feishu API credential.',
-		kind: 'invalidToken',
-	},
-	99991663: {
-		httpStatus: 400,
-		msg: 'Invalid access token for authorization',
-		hint: 'The tenant_access_token was rejected even after a fresh one was fetched. Check that the App ID and the domain (Feishu or Lark) belong together.',
-		kind: 'invalidToken',
-	},
-	99991664: {
-		httpStatus: 400,
-		msg: 'Invalid app access token',
-		hint: 'The token was rejected even after a fresh one was fetched. Check the Feishu API credential.',
-		kind: 'invalidToken',
-	},
-	99991671: {
-		httpStatus: 400,
-		msg: 'Invalid token format',
-		hint: 'The token was rejected even after a fresh one was fetched. Check the Feishu API credential.',
-		kind: 'invalidToken',
-	},
-	99991672: {
-		httpStatus: 400,
-		msg: 'Access denied: the app lacks the required scope',
-		hint: 'Enable the scope named in the message under "Permissions & Scopes" of the app in the Feishu developer console, then publish a new app version.',
-	},
-	99991679: {
-		httpStatus: 400,
-		msg: 'Unauthorized: the user has not granted the required scope',
-		hint: 'Enable the scope for the app and have the user authorize it again.',
-	},
-};
 
 const BOARD_FORBIDDEN_HINT =
 	'The app cannot read this whiteboard. Add the app to the document that holds the whiteboard (document "…" menu → "More" → "Add document app"), or share the document with the app, then try again.';
 
-/** The docx "list blocks" codes (the page's error table). */
-const DOCX_ERRORS: Record<number, DocumentedError> = {
+/** https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/list */
+const DOCX_CODES: CodeTable = {
 	1770001: {
 		httpStatus: 400,
 		msg: 'invalid param',
 		hint: 'A parameter is invalid. Check the document ID or link.',
+		kind: 'fatal',
 	},
 	1770002: {
 		httpStatus: 404,
 		msg: 'not found',
 		hint: 'No such document, or it was deleted. Check the document ID; a wiki page needs its wiki link, not the ID.',
+		kind: 'fatal',
 	},
-	1770003: { httpStatus: 400, msg: 'resource deleted', hint: 'The document was deleted.' },
+	1770003: {
+		httpStatus: 400,
+		msg: 'resource deleted',
+		hint: 'The document was deleted.',
+		kind: 'fatal',
+	},
 	1770022: {
 		httpStatus: 400,
 		msg: 'invalid page token',
 		hint: 'The listing was interrupted; run the node again.',
+		kind: 'fatal',
 	},
 	1770032: {
 		httpStatus: 403,
 		msg: 'forbidden',
 		hint: 'The app cannot read this document. Add the app to the document ("…" → "More" → "Add document app") or share the document with it.',
+		kind: 'fatal',
 	},
 	1771001: {
 		httpStatus: 500,
 		msg: 'server internal error',
-		hint: 'Feishu had an internal error. Retry later; if it persists, contact Feishu support with the log ID.',
+		hint: INTERNAL_ERROR_HINT,
 		kind: 'transient',
 	},
 };
 
 /** Lingo and its predecessor baike serve dictionary files the same way. */
-const DICTIONARY_FILE: Pick<
-	DownloadEndpoint,
-	'parameters' | 'tokenKinds' | 'rateLimits' | 'fileNameFrom' | 'errors'
-> = {
+const DICTIONARY_FILE = {
 	parameters: [
 		{
 			name: 'fileToken',
@@ -191,11 +181,13 @@ const DICTIONARY_FILE: Pick<
 		{ requests: 1000, perMs: 60_000 },
 	],
 	fileNameFrom: ['fileToken'],
-	errors: {
+	run: 'file',
+	codes: {
 		1540001: {
 			httpStatus: 400,
 			msg: 'invalid param',
 			hint: 'A parameter is wrong. Check the file token.',
+			kind: 'fatal',
 		},
 		1540002: {
 			httpStatus: 500,
@@ -204,10 +196,11 @@ const DICTIONARY_FILE: Pick<
 			kind: 'transient',
 		},
 	},
-};
+} satisfies Partial<DownloadEndpoint>;
 
 /** Not an operation of its own: resolves a wiki link to the document it shows. */
 export const WIKI_NODE: DownloadEndpoint = {
+	key: 'wikiNode',
 	resource: 'wiki',
 	resourceName: 'Wiki',
 	operation: 'getNode',
@@ -216,97 +209,116 @@ export const WIKI_NODE: DownloadEndpoint = {
 	description: 'Resolve a wiki node token to the document it shows',
 	method: 'GET',
 	path: '/open-apis/wiki/v2/spaces/get_node',
-	answers: 'json',
-	parameters: [],
+	parameters: [
+		{
+			name: 'token',
+			label: 'Wiki Token',
+			apiName: 'token',
+			in: 'query',
+			type: 'id',
+			required: true,
+			internal: true,
+			description: 'The wiki node token of a wiki link, https://<tenant>.feishu.cn/wiki/<token>',
+		},
+	],
+	fixedQuery: { obj_type: 'wiki' },
 	tokenKinds: ['tenant', 'user'],
 	scopes: ['wiki:wiki:readonly', 'wiki:wiki'],
 	rateLimits: [{ requests: 100, perMs: 60_000 }],
 	fileNameFrom: ['token'],
+	run: 'file',
 	docsUrl: 'https://open.feishu.cn/document/server-docs/docs/wiki-v2/space-node/get_node',
-	errors: {
+	codes: {
 		131005: {
 			httpStatus: 400,
 			msg: 'not found',
 			hint: 'No such wiki page, or the app cannot see it. Add the app to the wiki space or the page.',
+			kind: 'fatal',
 		},
 		131006: {
 			httpStatus: 400,
 			msg: 'permission denied',
 			hint: 'The app cannot read this wiki page. Add the app to the wiki space or the page.',
+			kind: 'fatal',
 		},
 	},
 };
 
-export const ENDPOINTS: DownloadEndpoint[] = [
-	{
-		resource: 'whiteboard',
-		resourceName: 'Whiteboard',
-		operation: 'downloadAsImage',
-		operationName: 'Download as Image',
-		action: 'Download a whiteboard as an image',
-		description: 'Download a PNG thumbnail of a whiteboard (画板)',
-		method: 'GET',
-		path: '/open-apis/board/v1/whiteboards/{whiteboard_id}/download_as_image',
-		parameters: [
-			{
-				name: 'whiteboardId',
-				label: 'Whiteboard ID',
-				apiName: 'whiteboard_id',
-				in: 'path',
-				type: 'id',
-				required: true,
-				description:
-					'The whiteboard token. In a docx document it is the block.token of a block with block_type 43 (from the "list document blocks" API); a standalone whiteboard has it in its link, https://<tenant>.feishu.cn/board/<ID>.',
-				placeholder: 'Ru8nwrWFOhEmaFbEU2VbPRsHcxb',
-				url: {
-					example: 'https://example.feishu.cn/board/Ru8nwrWFOhEmaFbEU2VbPRsHcxb',
-					patterns: [{ regex: linkPattern('board'), kind: 'direct' }],
-				},
-			},
-		],
-		tokenKinds: ['tenant', 'user'],
-		scopes: ['board:whiteboard:node:read'],
-		rateLimits: [{ requests: 10, perMs: 1000 }],
-		defaultMimeType: 'image/png',
-		fileNameFrom: ['whiteboardId'],
-		docsUrl: 'https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image',
-		errors: {
-			2890001: {
-				httpStatus: 400,
-				msg: 'invalid format',
-				hint: 'The parameters are malformed. Check the whiteboard ID.',
-			},
-			2890002: {
-				httpStatus: 400,
-				msg: 'invalid arg',
-				hint: 'A parameter is invalid. Check the whiteboard ID.',
-			},
-			2890003: {
-				httpStatus: 400,
-				msg: 'record missing',
-				hint: 'No such whiteboard or image. Check that the whiteboard ID is the block.token of a whiteboard block (block_type 43).',
-			},
-			2890004: {
-				httpStatus: 401,
-				msg: 'auth failed',
-				hint: 'Authentication failed. Check the Feishu API credential (App ID, App Secret, domain).',
-			},
-			2890005: { httpStatus: 403, msg: 'forbidden', hint: BOARD_FORBIDDEN_HINT },
-			2890006: {
-				httpStatus: 429,
-				msg: 'too many request',
-				hint: 'The whiteboard API allows 10 requests per second. Lower "Requests per Second" or try again later.',
-				kind: 'rateLimit',
-			},
-			2891001: {
-				httpStatus: 500,
-				msg: 'server internal error',
-				hint: 'Feishu had an internal error. Retry later; if it persists, contact Feishu support with the log ID.',
-				kind: 'transient',
+export const WHITEBOARD: DownloadEndpoint = {
+	key: 'whiteboard',
+	resource: 'whiteboard',
+	resourceName: 'Whiteboard',
+	operation: 'downloadAsImage',
+	operationName: 'Download as Image',
+	action: 'Download a whiteboard as an image',
+	description: 'Download a PNG thumbnail of a whiteboard (画板)',
+	method: 'GET',
+	path: '/open-apis/board/v1/whiteboards/{whiteboard_id}/download_as_image',
+	parameters: [
+		{
+			name: 'whiteboardId',
+			label: 'Whiteboard ID',
+			apiName: 'whiteboard_id',
+			in: 'path',
+			type: 'id',
+			required: true,
+			description:
+				'The whiteboard token. In a docx document it is the block.token of a block with block_type 43 (from the "list document blocks" API); a standalone whiteboard has it in its link, https://<tenant>.feishu.cn/board/<ID>.',
+			placeholder: 'Ru8nwrWFOhEmaFbEU2VbPRsHcxb',
+			url: {
+				example: 'https://example.feishu.cn/board/Ru8nwrWFOhEmaFbEU2VbPRsHcxb',
+				patterns: [{ regex: linkPattern('board'), kind: 'direct' }],
 			},
 		},
+	],
+	tokenKinds: ['tenant', 'user'],
+	scopes: ['board:whiteboard:node:read'],
+	rateLimits: [{ requests: 10, perMs: 1000 }],
+	defaultMimeType: 'image/png',
+	fileNameFrom: ['whiteboardId'],
+	run: 'file',
+	docsUrl: 'https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image',
+	codes: {
+		2890001: {
+			httpStatus: 400,
+			msg: 'invalid format',
+			hint: 'The parameters are malformed. Check the whiteboard ID.',
+			kind: 'fatal',
+		},
+		2890002: {
+			httpStatus: 400,
+			msg: 'invalid arg',
+			hint: 'A parameter is invalid. Check the whiteboard ID.',
+			kind: 'fatal',
+		},
+		2890003: {
+			httpStatus: 400,
+			msg: 'record missing',
+			hint: 'No such whiteboard or image. Check that the whiteboard ID is the block.token of a whiteboard block (block_type 43).',
+			kind: 'fatal',
+		},
+		2890004: { httpStatus: 401, msg: 'auth failed', hint: AUTH_FAILED_HINT, kind: 'fatal' },
+		2890005: { httpStatus: 403, msg: 'forbidden', hint: BOARD_FORBIDDEN_HINT, kind: 'fatal' },
+		2890006: {
+			httpStatus: 429,
+			msg: 'too many request',
+			hint: 'The whiteboard API allows 10 requests per second. Lower "Requests per Second" or try again later.',
+			kind: 'rateLimit',
+		},
+		2891001: {
+			httpStatus: 500,
+			msg: 'server internal error',
+			hint: INTERNAL_ERROR_HINT,
+			kind: 'transient',
+		},
 	},
+};
+
+/** The rows the node offers, in the order of its Resource and Operation fields. */
+export const ENDPOINTS: DownloadEndpoint[] = [
+	WHITEBOARD,
 	{
+		key: 'messageImage',
 		resource: 'messageImage',
 		resourceName: 'Message Image',
 		operation: 'download',
@@ -332,46 +344,55 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		scopes: ['im:resource'],
 		rateLimits: [{ requests: 50, perMs: 1000 }],
 		fileNameFrom: ['imageKey'],
+		run: 'file',
 		docsUrl: 'https://open.feishu.cn/document/server-docs/im-v1/image/get',
-		errors: {
+		codes: {
 			234001: {
 				httpStatus: 400,
 				msg: 'Invalid request param.',
 				hint: 'The request parameters are invalid. Check the image key.',
+				kind: 'fatal',
 			},
 			234002: {
 				httpStatus: 401,
 				msg: 'Unauthorized.',
 				hint: 'Authentication failed. Check the Feishu API credential; if it is correct, contact Feishu support with the log ID.',
+				kind: 'fatal',
 			},
 			234005: {
 				httpStatus: 400,
 				msg: 'Image has been deleted',
 				hint: 'The image does not exist or was deleted. Check the image key.',
+				kind: 'fatal',
 			},
 			234007: {
 				httpStatus: 400,
 				msg: 'App does not enable bot feature.',
-				hint: 'Enable the Bot feature of the app ("Features" → "Bot" in the Feishu developer console) and publish a new version.',
+				hint: BOT_FEATURE_HINT,
+				kind: 'fatal',
 			},
 			234008: {
 				httpStatus: 400,
 				msg: 'The app is not the resource sender',
 				hint: 'This endpoint only returns images the app itself uploaded. For an image a user sent in a chat, use the operation Message → Download Resource (GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}) with the message ID and the image key.',
+				kind: 'fatal',
 			},
 			234041: {
 				httpStatus: 400,
 				msg: 'Tenant master key has been deleted, please contact the tenant administrator.',
 				hint: "The tenant's encryption key was deleted, so the data cannot be read. Ask the tenant administrator.",
+				kind: 'fatal',
 			},
 			234042: {
 				httpStatus: 400,
 				msg: 'Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.',
 				hint: "The tenant's own storage failed (for example it is full). Ask the tenant administrator or Feishu support.",
+				kind: 'fatal',
 			},
 		},
 	},
 	{
+		key: 'ticketImage',
 		resource: 'helpdeskTicketImage',
 		resourceName: 'Helpdesk Ticket Image',
 		operation: 'download',
@@ -414,36 +435,57 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		tokenKinds: ['tenant'],
 		scopes: ['helpdesk:all:readonly'],
 		rateLimits: [{ requests: 50, perMs: 1000 }],
-		helpdeskAuth: true,
+		helpdeskHeader: true,
 		fileNameFrom: ['messageId', 'imageIndex'],
+		run: 'ticketImages',
+		options: [
+			{
+				displayName: 'All Images of the Message',
+				name: 'allImages',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to download every image of the message, one item each (a rich-text message can hold several); Image Index is then ignored',
+			},
+		],
 		docsUrl:
 			'https://open.feishu.cn/document/server-docs/helpdesk-v1/ticket-management/ticket/ticket_image',
-		errors: {
+		codes: {
 			154000: {
 				httpStatus: 400,
 				msg: 'Bad request, please check your request body',
 				hint: 'The request is invalid, most likely the image index: a rich-text (post) message needs an index from 0 to its number of images minus one; an image (img) message needs none.',
+				kind: 'fatal',
+				signals: 'noSuchIndex',
 			},
 			154003: {
 				httpStatus: 403,
 				msg: 'Please check you have the correct access',
 				hint: 'Check the Helpdesk ID and Helpdesk Token in the Feishu API credential (they form the X-Lark-Helpdesk-Authorization header), and that the app and the helpdesk belong to the same tenant.',
+				kind: 'fatal',
 			},
 			154004: {
 				httpStatus: 404,
 				msg: 'Resource not found',
 				hint: 'Not found: the message ID probably does not belong to this ticket. Check both IDs.',
+				kind: 'fatal',
 			},
-			154404: { httpStatus: 401, msg: 'Image might be deleted', hint: 'The image was deleted.' },
+			154404: {
+				httpStatus: 401,
+				msg: 'Image might be deleted',
+				hint: 'The image was deleted.',
+				kind: 'fatal',
+			},
 			155000: {
 				httpStatus: 500,
 				msg: 'Internal error',
-				hint: 'Feishu had an internal error. Retry later; if it persists, contact Feishu support with the log ID.',
+				hint: INTERNAL_ERROR_HINT,
 				kind: 'transient',
 			},
 		},
 	},
 	{
+		key: 'lingoFile',
 		resource: 'dictionaryImage',
 		resourceName: 'Dictionary Image',
 		operation: 'downloadLingo',
@@ -458,6 +500,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		docsUrl: 'https://open.feishu.cn/document/lingo-v1/file/download',
 	},
 	{
+		key: 'baikeFile',
 		resource: 'dictionaryImage',
 		resourceName: 'Dictionary Image',
 		operation: 'download',
@@ -472,6 +515,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		docsUrl: 'https://open.feishu.cn/document/server-docs/baike-v1/file/download',
 	},
 	{
+		key: 'messageResource',
 		resource: 'message',
 		resourceName: 'Message',
 		operation: 'downloadResource',
@@ -526,41 +570,49 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 			{ requests: 1000, perMs: 60_000 },
 		],
 		fileNameFrom: ['fileKey'],
+		run: 'file',
 		docsUrl: 'https://open.feishu.cn/document/server-docs/im-v1/message/get-2',
-		errors: {
+		codes: {
 			234001: {
 				httpStatus: 400,
 				msg: 'Invalid request param.',
 				hint: 'Check the message ID, the file key and the resource type.',
+				kind: 'fatal',
 			},
 			234002: {
 				httpStatus: 401,
 				msg: 'Unauthorized.',
 				hint: 'Authentication failed. Check the Feishu API credential.',
+				kind: 'fatal',
 			},
 			234003: {
 				httpStatus: 400,
 				msg: 'File not in msg.',
 				hint: 'The file key does not belong to this message. Take both from the same message content.',
+				kind: 'fatal',
 			},
 			234004: {
 				httpStatus: 400,
 				msg: 'App not in chat.',
 				hint: "Add the app's bot to the chat the message was sent in.",
+				kind: 'fatal',
 			},
 			234007: {
 				httpStatus: 400,
 				msg: 'App does not enable bot feature.',
-				hint: 'Enable the Bot feature of the app ("Features" → "Bot" in the Feishu developer console) and publish a new version.',
+				hint: BOT_FEATURE_HINT,
+				kind: 'fatal',
 			},
 			234037: {
 				httpStatus: 400,
 				msg: 'Downloaded file size exceeds limit.',
 				hint: 'Feishu serves message resources up to 100 MB through this API.',
+				kind: 'fatal',
 			},
 		},
 	},
 	{
+		key: 'documentBlocks',
 		resource: 'document',
 		resourceName: 'Document',
 		operation: 'downloadWhiteboards',
@@ -570,8 +622,6 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 			'List the blocks of a docx document and download every whiteboard in it as a PNG, in document order',
 		method: 'GET',
 		path: '/open-apis/docx/v1/documents/{document_id}/blocks',
-		answers: 'json',
-		expand: 'documentWhiteboards',
 		parameters: [
 			{
 				name: 'documentId',
@@ -591,13 +641,26 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 					],
 				},
 			},
+			{
+				name: 'pageToken',
+				label: 'Page Token',
+				apiName: 'page_token',
+				in: 'query',
+				type: 'id',
+				required: false,
+				internal: true,
+				description: "The listing's next page, from the previous page's page_token",
+			},
 		],
+		// The largest page the API serves, of the newest revision.
+		fixedQuery: { page_size: '500', document_revision_id: '-1' },
 		tokenKinds: ['tenant', 'user'],
 		scopes: ['docx:document:readonly', 'docx:document', 'board:whiteboard:node:read'],
 		rateLimits: [{ requests: 5, perMs: 1000 }],
 		fileNameFrom: ['documentId'],
+		run: 'documentWhiteboards',
 		docsUrl: 'https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/list',
-		errors: DOCX_ERRORS,
+		codes: DOCX_CODES,
 	},
 ];
 
@@ -609,6 +672,6 @@ export function findEndpoint(resource: string, operation: string): DownloadEndpo
 export function documentedError(
 	endpoint: DownloadEndpoint,
 	code: number,
-): DocumentedError | undefined {
-	return endpoint.errors[code] ?? PLATFORM_ERRORS[code];
+): DocumentedCode | undefined {
+	return documentedCode(endpoint.codes, code);
 }

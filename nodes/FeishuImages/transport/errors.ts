@@ -1,13 +1,15 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { documentedError, type DownloadEndpoint, type ErrorKind } from '../catalogue';
-import { INVALID_TOKEN_CODES } from './token';
+import { documentedError, type DownloadEndpoint } from '../catalogue';
+import type { CodeKind } from '../codes';
+import { headerString } from './headers';
+import { FeishuCredentialError } from './token';
 
 /** What one failed attempt looked like, with nothing secret in it. */
 export interface FeishuFailure {
 	/** `credentials`: the token endpoint refused the app ID/secret. */
-	kind: ErrorKind | 'credentials';
+	kind: CodeKind | 'credentials';
 	httpStatus?: number;
 	code?: number;
 	msg: string;
@@ -27,9 +29,10 @@ export class AttemptError extends Error {
 	}
 }
 
-const RATE_LIMIT_CODES = new Set([99991400]);
-
-/** Feishu's JSON error body → a failure classified by the endpoint's documented codes. */
+/**
+ * Feishu's JSON error body → a failure, by what the code means (the endpoint's table, then the
+ * platform's); an undocumented code is judged by its status: 429 waits, 5xx is transient.
+ */
 export function classifyAnswer(
 	endpoint: DownloadEndpoint,
 	httpStatus: number,
@@ -46,10 +49,8 @@ export function classifyAnswer(
 		headerString(headers, 'x-tt-logid');
 	const documented = code !== undefined ? documentedError(endpoint, code) : undefined;
 	const msg = (typeof json.msg === 'string' && json.msg) || documented?.msg || `HTTP ${httpStatus}`;
-	let kind: ErrorKind = documented?.kind ?? 'fatal';
-	if (code !== undefined && INVALID_TOKEN_CODES.has(code)) kind = 'invalidToken';
-	else if ((code !== undefined && RATE_LIMIT_CODES.has(code)) || httpStatus === 429)
-		kind = 'rateLimit';
+	let kind: CodeKind = documented?.kind ?? 'fatal';
+	if (httpStatus === 429 && kind !== 'invalidToken') kind = 'rateLimit';
 	else if (!documented && httpStatus >= 500) kind = 'transient';
 	const reset = Number(headerString(headers, 'x-ogw-ratelimit-reset'));
 	return {
@@ -63,10 +64,69 @@ export function classifyAnswer(
 	};
 }
 
-export function headerString(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
-	return value === undefined || value === null ? undefined : String(value);
+const NETWORK_ERROR_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'ERR_STREAM_PREMATURE_CLOSE',
+	'UND_ERR_SOCKET',
+]);
+
+/** Any error from one attempt → what kind of failure it was, with no request dump attached. */
+export function classifyThrown(error: unknown): FeishuFailure {
+	if (error instanceof AttemptError) return error.failure;
+	const tokenError = findCause(
+		error,
+		(e): e is FeishuCredentialError => e instanceof FeishuCredentialError,
+	);
+	if (tokenError) {
+		return { kind: 'credentials', msg: tokenError.message, code: tokenError.code, answered: true };
+	}
+	// The user stopped the execution (n8n aborts its requests): not a fault to retry.
+	if (findCause(error, (e): e is object => (e as { code?: unknown })?.code === 'ERR_CANCELED')) {
+		return { kind: 'fatal', msg: 'the execution was cancelled' };
+	}
+	const code = findCause(error, (e): e is { code: string } => {
+		const c = (e as { code?: unknown })?.code;
+		return typeof c === 'string' && NETWORK_ERROR_CODES.has(c);
+	})?.code;
+	const message = (error as { message?: unknown })?.message;
+	const text = typeof message === 'string' ? message : 'unknown error';
+	if (code || /aborted|socket hang up|timeout|premature/i.test(text)) {
+		return { kind: 'transient', msg: describeNetworkError(code, text), network: code ?? 'network' };
+	}
+	return { kind: 'fatal', msg: text };
+}
+
+/** Plain words only: n8n replaces a message that contains a code such as ECONNRESET with its own. */
+function describeNetworkError(code: string | undefined, text: string): string {
+	if (
+		code === 'ECONNABORTED' ||
+		code === 'ETIMEDOUT' ||
+		code === 'ESOCKETTIMEDOUT' ||
+		/timeout/i.test(text)
+	) {
+		return 'Feishu did not answer in time (timeout)';
+	}
+	if (code === 'ECONNREFUSED') return 'the connection to Feishu was refused';
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+		return 'the Feishu host name could not be resolved';
+	return 'the connection broke off before the file was complete';
+}
+
+/** The error, or one of its causes (n8n wraps what axios throws), that passes `test`. */
+export function findCause<T>(error: unknown, test: (e: unknown) => e is T): T | undefined {
+	let current: unknown = error;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (test(current)) return current;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
 }
 
 /** The error the user sees: Feishu's code, msg and log_id, and what to do about it. */
@@ -89,7 +149,7 @@ export function toNodeError(
 					: `Feishu answered HTTP ${failure.httpStatus}: ${failure.msg}`;
 	const hints: string[] = [];
 	if (documented) hints.push(documented.hint);
-	if (failure.code === 99991672 || failure.code === 99991679 || failure.httpStatus === 403) {
+	if (failure.kind === 'scopeMissing' || failure.httpStatus === 403) {
 		hints.push(
 			`This operation needs the scope ${endpoint.scopes.map((s) => `"${s}"`).join(' or ')}.`,
 		);
@@ -101,6 +161,9 @@ export function toNodeError(
 	}
 	if (attempts > 1) hints.push(`Gave up after ${attempts} attempts.`);
 	if (failure.logId) hints.push(`Feishu log ID: ${failure.logId} (quote it to Feishu support).`);
+	if (failure.answered && failure.kind !== 'credentials') {
+		hints.push(`Feishu's page for this endpoint: ${endpoint.docsUrl}`);
+	}
 	const errorJson: JsonObject = {
 		code: failure.code ?? null,
 		msg: failure.msg,
@@ -116,6 +179,7 @@ export function toNodeError(
 	});
 }
 
+/** Input the node refuses before sending anything. */
 export function inputError(
 	node: INode,
 	message: string,

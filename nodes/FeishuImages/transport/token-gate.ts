@@ -13,9 +13,10 @@ export interface Pass {
 	generation: number;
 	/** This request must fetch a fresh token (send with the stored token emptied). */
 	refresh: boolean;
-	/** This request goes alone while the token is fetched (cold start or refresh). */
-	carrier: boolean;
-	/** The carrier reports how the fetch went; no-op for other passes. */
+	/**
+	 * The request that goes alone while the token is fetched (cold start or refresh) reports
+	 * how the fetch went; a no-op for the others.
+	 */
 	settle(outcome: { tokenOk: boolean; error?: unknown }): void;
 }
 
@@ -49,7 +50,7 @@ export class TokenGate {
 		while (this.pending) await this.pending;
 		if (refreshFrom !== undefined && refreshFrom === this.generation) return this.carry(true);
 		if (!this.warm && refreshFrom === undefined) return this.carry(false);
-		return { generation: this.generation, refresh: false, carrier: false, settle: noop };
+		return { generation: this.generation, refresh: false, settle: noop };
 	}
 
 	private carry(refresh: boolean): Pass {
@@ -66,7 +67,6 @@ export class TokenGate {
 		return {
 			generation: this.generation,
 			refresh,
-			carrier: true,
 			settle: ({ tokenOk, error }) => {
 				if (settled) return;
 				settled = true;

@@ -3,14 +3,6 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IDataObject } 
 /** Where a custom app trades its ID and secret for a tenant_access_token. */
 export const APP_LOGIN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 
-/**
- * Feishu's answer to an invalid, expired or missing token, at HTTP 400 or even 200
- * (99991668 and 99991677: an invalid or expired user_access_token).
- */
-export const INVALID_TOKEN_CODES = new Set([
-	99991661, 99991663, 99991664, 99991668, 99991671, 99991677,
-]);
-
 /** The credential is unusable (bad base URL, or Feishu refused the app ID/secret); never carries the secret. */
 export class FeishuCredentialError extends Error {
 	constructor(

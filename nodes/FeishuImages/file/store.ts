@@ -1,10 +1,10 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { identifyFile, mimeFromContentType } from './binary';
-import { headerString } from './transport/errors';
-import type { ByteStream, FileAnswer } from './transport/request';
+import type { ByteStream, FileAnswer } from '../transport/answer';
+import { headerString } from '../transport/headers';
+import { identifyFile, mimeFromContentType } from './identify';
 
-/** Enough bytes for every magic number in binary.ts. */
+/** Enough bytes for every magic number in identify.ts. */
 const SNIFF_BYTES = 32;
 
 /**

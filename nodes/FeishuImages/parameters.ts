@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 
-import type { DownloadEndpoint, EndpointParameter } from './catalogue';
+import { TOKEN_CHARACTERS, type DownloadEndpoint, type EndpointParameter } from './catalogue';
+import type { ParameterValues } from './transport/build-request';
 import { inputError } from './transport/errors';
-import type { DownloadRequest } from './transport/request';
 
 /**
  * Feishu IDs and tokens are short runs of letters, digits, "_", "-" (and, rarely, "." or "=").
  * Anything else — "/", "?", "#", "%", "@", "..", white space, control or non-ASCII characters —
  * could steer the request to another path or host, so it is refused before anything is sent.
  */
-const ID_PATTERN = /^[A-Za-z0-9_.=-]{1,256}$/;
+const ID_PATTERN = new RegExp(`^[${TOKEN_CHARACTERS}]{1,256}$`);
 
 function describeValue(value: string): string {
 	const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
@@ -125,17 +125,6 @@ function readParameter(
 	return { raw: locator.value };
 }
 
-/** What one connection needs from the credential, read once per execution. */
-export interface Connection {
-	baseUrl: string;
-	/** The credential had a saved tenant_access_token when the execution started. */
-	hasToken: boolean;
-	/** The X-Lark-Helpdesk-Authorization value; throws a clear error when the credential lacks it. */
-	helpdeskAuthorization(itemIndex: number): string;
-}
-
-export type ParameterValues = Record<string, string | number>;
-
 export interface ItemParameters {
 	values: ParameterValues;
 	/** Parameters whose value is a wiki node token (from a wiki link), to resolve first. */
@@ -151,6 +140,7 @@ export function readItemParameters(
 	const values: ParameterValues = {};
 	const wikiTokens: string[] = [];
 	for (const parameter of endpoint.parameters) {
+		if (parameter.internal) continue;
 		const { raw, viaWiki } = readParameter(ctx, parameter, itemIndex);
 		if (raw === undefined && !parameter.required) continue;
 		values[parameter.name] =
@@ -162,26 +152,4 @@ export function readItemParameters(
 		if (viaWiki) wikiTokens.push(parameter.name);
 	}
 	return { values, wikiTokens };
-}
-
-/** Validated values → the request, with every ID URL-encoded into its place. */
-export function buildRequest(
-	endpoint: DownloadEndpoint,
-	values: ParameterValues,
-	itemIndex: number,
-	connection: Connection,
-): DownloadRequest {
-	const qs: Record<string, string> = {};
-	let path = endpoint.path;
-	for (const parameter of endpoint.parameters) {
-		const value = values[parameter.name];
-		if (value === undefined) continue;
-		if (parameter.in === 'path')
-			path = path.replace(`{${parameter.apiName}}`, encodeURIComponent(String(value)));
-		else qs[parameter.apiName] = String(value);
-	}
-	const headers: Record<string, string> = {};
-	if (endpoint.helpdeskAuth)
-		headers['X-Lark-Helpdesk-Authorization'] = connection.helpdeskAuthorization(itemIndex);
-	return { endpoint, url: `${connection.baseUrl}${path}`, qs, headers, itemIndex };
 }

@@ -1,43 +1,14 @@
-import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { DownloadEndpoint } from '../catalogue';
-import { DEFAULTS } from '../fields';
-import { storeFile } from '../file-output';
-import { buildRequest, type Connection, type ParameterValues } from '../request-builder';
-import { downloadFile, type TransportOptions } from '../transport/request';
-
-/** What every download of one execution shares. */
-export interface RunContext {
-	ctx: IExecuteFunctions;
-	connection: Connection;
-	transport: TransportOptions;
-	concurrency: number;
-}
-
-/** Per item: where the file goes and what it is called. */
-export interface OutputOptions {
-	binaryPropertyName: string;
-	fileNameOverride?: string;
-}
-
-export function readOutputOptions(ctx: IExecuteFunctions, itemIndex: number): OutputOptions {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const binaryPropertyName = String(
-		options.binaryPropertyName ?? DEFAULTS.binaryPropertyName,
-	).trim();
-	if (!binaryPropertyName) {
-		throw new NodeOperationError(ctx.getNode(), '"Put Output File in Field" is empty', {
-			itemIndex,
-		});
-	}
-	const fileName = typeof options.fileName === 'string' ? options.fileName.trim() : '';
-	return { binaryPropertyName, fileNameOverride: fileName || undefined };
-}
+import { storeFile } from '../file/store';
+import type { OutputOptions, RunContext } from '../run-options';
+import { buildRequest, type ParameterValues } from '../transport/build-request';
+import { downloadFile } from '../transport/request';
 
 /**
  * One file: request → stream into n8n's binary store → output item. `json` is extra metadata
- * that the calling operation adds (e.g. the document a whiteboard came from).
+ * that the calling handler adds (e.g. the document a whiteboard came from).
  */
 export async function downloadToItem(
 	run: RunContext,
@@ -48,7 +19,7 @@ export async function downloadToItem(
 	json: IDataObject = {},
 ): Promise<INodeExecutionData> {
 	const request = buildRequest(endpoint, values, itemIndex, run.connection);
-	const { binary } = await downloadFile(
+	const binary = await downloadFile(
 		run.ctx,
 		request,
 		run.transport,
@@ -94,4 +65,13 @@ export async function mapConcurrent<T, R>(
 	};
 	await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), inputs.length) }, worker));
 	return results;
+}
+
+/** `export.png` → `export-1.png`, `export-2.png`… when there is more than one file. */
+export function numbered(fileName: string, position: number, count: number): string {
+	if (count <= 1) return fileName;
+	const dot = fileName.lastIndexOf('.');
+	return dot > 0
+		? `${fileName.slice(0, dot)}-${position + 1}${fileName.slice(dot)}`
+		: `${fileName}-${position + 1}`;
 }

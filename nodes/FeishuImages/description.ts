@@ -1,20 +1,19 @@
 import type { INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
 
-import { ENDPOINTS, type DownloadEndpoint, type EndpointParameter } from './catalogue';
+import {
+	ENDPOINTS,
+	TOKEN_CHARACTERS,
+	type DownloadEndpoint,
+	type EndpointParameter,
+} from './catalogue';
+import { DEFAULTS } from './run-options';
 
 /** The node's UI, built from the catalogue so a new endpoint needs no UI code. */
 
-const DEFAULT_BINARY_PROPERTY = 'data';
-const DEFAULT_RETRIES = 3;
-const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_CONCURRENCY = 5;
-
-export const DEFAULTS = {
-	binaryPropertyName: DEFAULT_BINARY_PROPERTY,
-	retries: DEFAULT_RETRIES,
-	timeoutMs: DEFAULT_TIMEOUT_MS,
-	concurrency: DEFAULT_CONCURRENCY,
-};
+/** n8n renders field descriptions as HTML: "<tenant>" in a link template must stay visible. */
+function asHtml(text: string): string {
+	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 
 const resources = [...new Map(ENDPOINTS.map((e) => [e.resource, e.resourceName])).entries()];
 
@@ -86,7 +85,7 @@ function idField(endpoint: DownloadEndpoint, parameter: EndpointParameter): INod
 		type: 'resourceLocator',
 		default: { mode: 'id', value: '' },
 		required: parameter.required,
-		description: parameter.description,
+		description: asHtml(parameter.description),
 		displayOptions: showFor(endpoint),
 		modes: [
 			{
@@ -98,7 +97,7 @@ function idField(endpoint: DownloadEndpoint, parameter: EndpointParameter): INod
 					{
 						type: 'regex',
 						properties: {
-							regex: '\\s*[A-Za-z0-9_.=-]{1,256}\\s*',
+							regex: `\\s*[${TOKEN_CHARACTERS}]{1,256}\\s*`,
 							errorMessage: `Not a valid ${parameter.label}: use letters, digits, "_", "-", "." or "="`,
 						},
 					},
@@ -119,21 +118,20 @@ function choiceField(endpoint: DownloadEndpoint, parameter: EndpointParameter): 
 		options: choices.map((c) => ({ name: c.name, value: c.value, description: c.description })),
 		default: firstChoice,
 		required: parameter.required,
-		description: parameter.description,
+		description: asHtml(parameter.description),
 		displayOptions: showFor(endpoint),
 	};
 }
 
-/** Operations whose endpoint Feishu also serves to a user_access_token. */
-const userTokenOperations = ENDPOINTS.filter((e) => e.tokenKinds.includes('user'));
-
-const userTokenResources = [...new Set(userTokenOperations.map((e) => e.resource))];
-const userTokenOperationNames = [...new Set(userTokenOperations.map((e) => e.operation))];
+/** Resources Feishu serves to the app identity only (their endpoints refuse user tokens). */
+const appOnlyResources = [
+	...new Set(ENDPOINTS.filter((e) => !e.tokenKinds.includes('user')).map((e) => e.resource)),
+];
 
 /**
- * App or user identity, where Feishu accepts a user token. Elsewhere a one-choice field of the
- * same name keeps the app identity visible (n8n picks the credential by this parameter, so it
- * must have a value for every operation).
+ * App or user identity. One field for every resource, with no display conditions: n8n's editor
+ * moves the authentication field into the credential selector and hides every parameter its
+ * conditions name, so a condition on Resource here would hide the Resource field itself.
  */
 export const authenticationFields: INodeProperties[] = [
 	{
@@ -154,48 +152,39 @@ export const authenticationFields: INodeProperties[] = [
 			},
 		],
 		default: 'tenantToken',
-		displayOptions: { show: { resource: userTokenResources, operation: userTokenOperationNames } },
-	},
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: [
-			{
-				name: 'App (Tenant Access Token)',
-				value: 'tenantToken',
-				description: "The app's identity: what the app was given access to",
-			},
-		],
-		default: 'tenantToken',
-		description: 'Feishu serves this resource to the app identity only',
-		displayOptions: { hide: { resource: userTokenResources } },
 	},
 ];
 
+/** Said where it matters, before anything runs: a user credential on an app-only resource. */
+const appOnlyNotice: INodeProperties = {
+	displayName:
+		'Feishu serves this resource to the app identity only: pick a Feishu API credential (App ID and App Secret) instead of the Feishu OAuth2 API one',
+	name: 'appOnlyNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { authentication: ['userToken'], resource: appOnlyResources } },
+};
+
 const parameterFields = ENDPOINTS.flatMap((endpoint) =>
 	endpoint.parameters.flatMap((p) =>
-		p.type === 'id'
-			? [idField(endpoint, p)]
-			: p.type === 'choice'
-				? [choiceField(endpoint, p)]
-				: [],
+		p.internal
+			? []
+			: p.type === 'id'
+				? [idField(endpoint, p)]
+				: p.type === 'choice'
+					? [choiceField(endpoint, p)]
+					: [],
 	),
 );
 
-/** Helpdesk only: every image of a rich-text message, one item each. */
-const allImagesOption: INodeProperties[] = ENDPOINTS.filter((e) => e.helpdeskAuth).map(
-	(endpoint) => ({
-		displayName: 'All Images of the Message',
-		name: 'allImages',
-		type: 'boolean' as const,
-		default: false,
-		description:
-			'Whether to download every image of the message, one item each (a rich-text message can hold several); Image Index is then ignored',
+/** The options a row declares for its handler (e.g. the helpdesk's "All Images of the Message"). */
+const rowOptions: INodeProperties[] = ENDPOINTS.flatMap((endpoint) =>
+	(endpoint.options ?? []).map((option) => ({
+		...option,
 		displayOptions: {
 			show: { '/resource': [endpoint.resource], '/operation': [endpoint.operation] },
 		},
-	}),
+	})),
 );
 
 /** Optional integer parameters (the helpdesk image index) live in Options: most calls omit them. */
@@ -208,12 +197,20 @@ const indexOptions: INodeProperties[] = ENDPOINTS.flatMap((endpoint) =>
 			type: 'number' as const,
 			typeOptions: { minValue: 0, numberPrecision: 0 },
 			default: 0,
-			description: `${p.description}. Needed for rich-text (post) messages; leave out for image (img) messages.`,
+			description: `${asHtml(p.description)}. Needed for rich-text (post) messages; leave out for image (img) messages.`,
 			displayOptions: {
 				show: { '/resource': [endpoint.resource], '/operation': [endpoint.operation] },
 			},
 		})),
 );
+
+// Plain names: n8n's lint reads a parameter's default only from a literal or a name.
+const {
+	binaryPropertyName: DEFAULT_BINARY_PROPERTY,
+	concurrency: DEFAULT_CONCURRENCY,
+	retries: DEFAULT_RETRIES,
+	timeoutMs: DEFAULT_TIMEOUT_MS,
+} = DEFAULTS;
 
 const optionsField: INodeProperties = {
 	displayName: 'Options',
@@ -222,7 +219,7 @@ const optionsField: INodeProperties = {
 	placeholder: 'Add option',
 	default: {},
 	options: [
-		...allImagesOption,
+		...rowOptions,
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
@@ -282,6 +279,7 @@ const optionsField: INodeProperties = {
 export const nodeProperties: INodeProperties[] = [
 	...authenticationFields,
 	resourceField,
+	appOnlyNotice,
 	...resources.map(([resource]) => operationField(resource)),
 	...parameterFields,
 	optionsField,

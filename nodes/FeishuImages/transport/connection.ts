@@ -1,12 +1,20 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Connection } from './request-builder';
-import { TENANT_CREDENTIAL, USER_CREDENTIAL, type CredentialType } from './transport/request';
-import { FeishuCredentialError, resolveBaseUrl } from './transport/token';
+import { credentialKeyOf, TENANT_CREDENTIAL, type CredentialType } from './identity';
+import { FeishuCredentialError, resolveBaseUrl } from './token';
+import { tokenGateFor } from './token-gate';
 
 /** A header value may only carry printable ASCII: no CR/LF (header injection), no control bytes. */
 const SAFE_HEADER_TEXT = /^[\x20-\x7e]+$/;
+
+/** What one execution's requests need from the credential, read once. */
+export interface Connection {
+	credentialType: CredentialType;
+	baseUrl: string;
+	/** The X-Lark-Helpdesk-Authorization value; throws a clear error when the credential lacks it. */
+	helpdeskAuthorization(itemIndex: number): string;
+}
 
 function resolveBaseUrlOrExplain(
 	ctx: IExecuteFunctions,
@@ -23,26 +31,27 @@ function resolveBaseUrlOrExplain(
 	}
 }
 
-/** App or user identity, as the node's Authentication field says (app where it is hidden). */
-export function credentialTypeOf(ctx: IExecuteFunctions): CredentialType {
-	return ctx.getNodeParameter('authentication', 0, 'tenantToken') === 'userToken'
-		? USER_CREDENTIAL
-		: TENANT_CREDENTIAL;
-}
-
-/** Reads the credential once per execution: base URL and the helpdesk header. */
+/**
+ * Reads the credential once per execution: base URL and the helpdesk header. A credential
+ * without a saved tenant_access_token (first use, or edited, or cleared by n8n between runs)
+ * makes the next request fetch it alone (see token-gate.ts).
+ */
 export async function openConnection(
 	ctx: IExecuteFunctions,
 	credentialType: CredentialType,
 ): Promise<Connection> {
 	const credentials = await ctx.getCredentials(credentialType, 0);
 	const baseUrl = resolveBaseUrlOrExplain(ctx, credentials);
+	const hasToken =
+		typeof credentials.tenantAccessToken === 'string' && credentials.tenantAccessToken !== '';
+	if (credentialType === TENANT_CREDENTIAL && !hasToken) {
+		tokenGateFor(credentialKeyOf(ctx, credentialType)).markCold();
+	}
 	const helpdeskId = String(credentials.helpdeskId ?? '').trim();
 	const helpdeskToken = String(credentials.helpdeskToken ?? '').trim();
 	return {
+		credentialType,
 		baseUrl,
-		hasToken:
-			typeof credentials.tenantAccessToken === 'string' && credentials.tenantAccessToken !== '',
 		helpdeskAuthorization(itemIndex: number) {
 			if (!helpdeskId || !helpdeskToken) {
 				throw new NodeOperationError(
@@ -63,9 +72,7 @@ export async function openConnection(
 				throw new NodeOperationError(
 					ctx.getNode(),
 					'The Helpdesk ID or Helpdesk Token in the Feishu API credential contains characters that cannot be sent',
-					{
-						itemIndex,
-					},
+					{ itemIndex },
 				);
 			}
 			return Buffer.from(`${helpdeskId}:${helpdeskToken}`, 'utf8').toString('base64');

@@ -1,0 +1,41 @@
+import type { DownloadEndpoint } from '../catalogue';
+import type { Connection } from './connection';
+
+/** Validated parameter values by n8n parameter name (see parameters.ts). */
+export type ParameterValues = Record<string, string | number>;
+
+export interface DownloadRequest {
+	endpoint: DownloadEndpoint;
+	url: string;
+	qs: Record<string, string>;
+	headers: Record<string, string>;
+	itemIndex: number;
+}
+
+/**
+ * Validated values → the request: every ID URL-encoded into its place in the path, query
+ * values after the row's fixed ones, the helpdesk header where the row needs it.
+ */
+export function buildRequest(
+	endpoint: DownloadEndpoint,
+	values: ParameterValues,
+	itemIndex: number,
+	connection: Pick<Connection, 'baseUrl' | 'helpdeskAuthorization'>,
+): DownloadRequest {
+	const qs: Record<string, string> = { ...endpoint.fixedQuery };
+	let path = endpoint.path;
+	for (const parameter of endpoint.parameters) {
+		const value = values[parameter.name];
+		if (value === undefined) continue;
+		if (parameter.in === 'path') {
+			path = path.replace(`{${parameter.apiName}}`, encodeURIComponent(String(value)));
+		} else {
+			qs[parameter.apiName] = String(value);
+		}
+	}
+	const headers: Record<string, string> = {};
+	if (endpoint.helpdeskHeader) {
+		headers['X-Lark-Helpdesk-Authorization'] = connection.helpdeskAuthorization(itemIndex);
+	}
+	return { endpoint, url: `${connection.baseUrl}${path}`, qs, headers, itemIndex };
+}
