@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { removeEngineTempFolder } from '../test/engine';
-import { dictionaryImage, itemsWithIds, messageImage, whiteboard } from '../test/support/feishu';
+import { baikeImage, itemsWithIds, messageImage, whiteboard } from '../test/support/feishu';
 import { ENTRY, RemoteEmulator } from './emulator-client';
 import { ReferenceDownload } from './reference-node';
 import { breakdown, startProfile, stopProfile } from './profile';
@@ -335,7 +335,7 @@ async function pacing(emulator: RemoteEmulator, info: EmulatorInfo): Promise<voi
 			name: 'dictionary (baike)',
 			endpoint: 'baikeFile',
 			limit: 50,
-			params: (o) => dictionaryImage('={{ $json.id }}', o),
+			params: (o) => baikeImage('={{ $json.id }}', o),
 		},
 	];
 	const rows: string[][] = [];

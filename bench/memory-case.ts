@@ -152,13 +152,13 @@ async function prepare(
 		return { download, cleanup: () => undefined };
 	}
 	// The node, in n8n's filesystem binary mode (test/engine), one item, default options.
-	const { dictionaryImage } = await import('../test/support/feishu');
+	const { baikeImage } = await import('../test/support/feishu');
 	const { removeEngineTempFolder, useBinaryMode } = await import('../test/engine');
 	const { Credential, runFeishuNode, describeFailure } = await import('./workload');
 	const credential = new Credential(info);
 	const service = await useBinaryMode('filesystem');
 	const download: Download = async (token) => {
-		const run = await runFeishuNode(credential, dictionaryImage(token), [{ json: {} }], {
+		const run = await runFeishuNode(credential, baikeImage(token), [{ json: {} }], {
 			binaryMode: 'filesystem',
 			continueOnFail: false,
 		});

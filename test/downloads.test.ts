@@ -4,7 +4,7 @@
  */
 import { makeGif, makeJpeg, makePng } from './emulator';
 import {
-	dictionaryImage,
+	baikeImage,
 	messageImage,
 	startHarness,
 	ticketImage,
@@ -151,7 +151,7 @@ describe('dictionary image → Download', () => {
 			fileName: '白板截图.png',
 			dispositionStyle: 'raw',
 		});
-		const result = await h.run(dictionaryImage('boxbcEcmKiD3SGHvgqWTpvdc7jc'));
+		const result = await h.run(baikeImage('boxbcEcmKiD3SGHvgqWTpvdc7jc'));
 		const [item] = result.items;
 		expect(await result.binaryBuffer(item)).toEqual(bytes);
 		expect(item.binary?.data).toMatchObject({ fileName: '白板截图.png', mimeType: 'image/png' });
@@ -163,13 +163,13 @@ describe('dictionary image → Download', () => {
 			fileName: '词典 图片.png',
 			dispositionStyle: 'rfc5987',
 		});
-		const result = await h.run(dictionaryImage('boxRfc5987'));
+		const result = await h.run(baikeImage('boxRfc5987'));
 		expect(result.items[0].binary?.data?.fileName).toBe('词典 图片.png');
 	});
 
 	it('prefers filename* when both forms are sent', async () => {
 		h.emulator.addBaikeFile('boxBoth', { fileName: '两种.png', dispositionStyle: 'both' });
-		const result = await h.run(dictionaryImage('boxBoth'));
+		const result = await h.run(baikeImage('boxBoth'));
 		expect(result.items[0].binary?.data?.fileName).toBe('两种.png');
 	});
 });

@@ -6,7 +6,7 @@
 import { BAIKE_ERRORS, HELPDESK_ERRORS, MESSAGE_IMAGE_ERRORS, WHITEBOARD_ERRORS } from './emulator';
 import type { EndpointName, FeishuError } from './emulator';
 import {
-	dictionaryImage,
+	baikeImage,
 	messageImage,
 	startHarness,
 	ticketImage,
@@ -44,7 +44,7 @@ const cases: Array<
 		HELPDESK_ERRORS,
 		() => ticketImage('t1', 'm1', { retries: 0 }),
 	],
-	['dictionary image', 'baikeFile', BAIKE_ERRORS, () => dictionaryImage('box1', { retries: 0 })],
+	['dictionary image', 'baikeFile', BAIKE_ERRORS, () => baikeImage('box1', { retries: 0 })],
 ];
 
 describe.each(cases)('%s: documented error codes', (_name, endpoint, table, parameters) => {
@@ -113,7 +113,7 @@ describe('descriptions tell the user what to do', () => {
 	});
 	it('a missing scope (99991672) names the scope to enable', async () => {
 		const description = await run(
-			dictionaryImage('box1'),
+			baikeImage('box1'),
 			'baikeFile',
 			99991672,
 			'Access denied. One of the following scopes is required: [baike:entity:readonly]',

@@ -5,7 +5,7 @@
  */
 import type { Fault } from './emulator';
 import {
-	dictionaryImage,
+	baikeImage,
 	messageImage,
 	startHarness,
 	ticketImage,
@@ -89,7 +89,7 @@ describe('recovered with the bytes intact', () => {
 		h.emulator.injectFault({ kind: 'error', code: 155000 }, { endpoint: 'ticketImage' });
 		h.emulator.injectFault({ kind: 'error', code: 1540002 }, { endpoint: 'baikeFile' });
 		expect((await h.run(ticketImage('t1', 'm1'))).error).toBeUndefined();
-		expect((await h.run(dictionaryImage('box1'))).error).toBeUndefined();
+		expect((await h.run(baikeImage('box1'))).error).toBeUndefined();
 		expect(h.emulator.counters.downloads.ticketImage).toBe(2);
 		expect(h.emulator.counters.downloads.baikeFile).toBe(2);
 	});
@@ -145,7 +145,7 @@ describe('not retried: answers that retrying cannot fix', () => {
 			whiteboard: whiteboard('wb1'),
 			messageImage: messageImage('img_1'),
 			ticketImage: ticketImage('t1', 'm1'),
-			baikeFile: dictionaryImage('box1'),
+			baikeFile: baikeImage('box1'),
 		}[endpoint];
 		const result = await h.run(parameters, { continueOnFail: true });
 		expect(result.items[0].json.code).toBe(code);

@@ -3,7 +3,7 @@
  * no ID can steer a request to another path or host.
  */
 import {
-	dictionaryImage,
+	baikeImage,
 	messageImage,
 	startHarness,
 	ticketImage,
@@ -45,7 +45,7 @@ const fromItem = '={{ $json.id }}';
 describe.each([
 	['Whiteboard ID', () => whiteboard(fromItem)],
 	['Image Key', () => messageImage(fromItem)],
-	['File Token', () => dictionaryImage(fromItem)],
+	['File Token', () => baikeImage(fromItem)],
 	['Ticket ID', () => ticketImage(fromItem, 'm1')],
 	['Message ID', () => ticketImage('t1', fromItem)],
 ])('%s', (field, parameters) => {

@@ -3,7 +3,7 @@
  * so a normal run against an emulator that enforces it sees no 429 at all.
  * (Throughput against the limit is measured in the benchmark, not asserted here.)
  */
-import { dictionaryImage, startHarness, whiteboard, type Harness } from './support/feishu';
+import { baikeImage, startHarness, whiteboard, type Harness } from './support/feishu';
 
 let h: Harness;
 beforeEach(async () => {
@@ -28,7 +28,7 @@ it('dictionary: 60 items never exceed 50 requests per second', async () => {
 	const ids = Array.from({ length: 60 }, (_, i) => `box${i}`);
 	for (const id of ids) h.emulator.addBaikeFile(id);
 	h.emulator.enforceRateLimit('baikeFile', 50, 1000);
-	const result = await h.run(dictionaryImage('={{ $json.id }}', { concurrency: 20 }), {
+	const result = await h.run(baikeImage('={{ $json.id }}', { concurrency: 20 }), {
 		items: ids.map((id) => ({ json: { id } })),
 	});
 	expect(result.items).toHaveLength(60);

@@ -229,6 +229,12 @@ export const WIKI_NODE: DownloadEndpoint = {
 	run: 'file',
 	docsUrl: 'https://open.feishu.cn/document/server-docs/docs/wiki-v2/space-node/get_node',
 	codes: {
+		131002: {
+			httpStatus: 400,
+			msg: 'param err',
+			hint: 'Feishu refused the wiki token. Check the wiki link: paste it whole, as the browser shows it.',
+			kind: 'fatal',
+		},
 		131005: {
 			httpStatus: 400,
 			msg: 'not found',

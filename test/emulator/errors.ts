@@ -70,7 +70,7 @@ export const BAIKE_ERRORS = table([
 /** docx-v1 document-block list ("获取文档所有块"). */
 export const DOCX_ERRORS = table([
 	[400, 1770001, 'invalid param'],
-	[400, 1770002, 'not found'],
+	[404, 1770002, 'not found'],
 	[403, 1770032, 'forbidden'],
 	[500, 1771001, 'server internal error'],
 ]);

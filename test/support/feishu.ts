@@ -6,6 +6,11 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { FeishuApi } from '../../credentials/FeishuApi.credentials';
 import { FeishuOAuth2Api } from '../../credentials/FeishuOAuth2Api.credentials';
+import {
+	ENDPOINTS,
+	type DownloadEndpoint,
+	type EndpointKey,
+} from '../../nodes/FeishuImages/catalogue';
 import { FeishuImages } from '../../nodes/FeishuImages/FeishuImages.node';
 import { FeishuEmulator, type EmulatorOptions } from '../emulator';
 import { CredentialStore, OAuth2ApiStandIn, runNode, type RunResult } from '../engine';
@@ -151,18 +156,6 @@ export function ticketImage(
 	} as INodeParameters;
 }
 
-export function dictionaryImage(
-	token: string,
-	options: Record<string, unknown> = {},
-): INodeParameters {
-	return {
-		resource: 'dictionaryImage',
-		operation: 'download',
-		fileToken: locator(token),
-		options,
-	} as INodeParameters;
-}
-
 export function locator(value: string) {
 	return { __rl: true, mode: 'id', value };
 }
@@ -174,3 +167,59 @@ export function itemsWithIds(ids: string[]): INodeExecutionData[] {
 
 /** Fast retries in tests: backoff is exercised, not waited out. */
 export const FAST = { retries: 3 } as const;
+
+/**
+ * Node parameters for a catalogue row, as the editor stores them: IDs as resource locators,
+ * choices as values, index parameters in Options. `values` by n8n parameter name.
+ */
+export function parametersFor(
+	row: DownloadEndpoint,
+	values: Record<string, string | number>,
+	options: Record<string, unknown> = {},
+): INodeParameters {
+	const parameters: Record<string, unknown> = { resource: row.resource, operation: row.operation };
+	const allOptions: Record<string, unknown> = { ...options };
+	for (const p of row.parameters) {
+		const value = values[p.name];
+		if (value === undefined || p.internal) continue;
+		if (p.type === 'index') allOptions[p.name] = value;
+		else if (p.type === 'choice') parameters[p.name] = value;
+		else parameters[p.name] = locator(String(value));
+	}
+	return { ...parameters, options: allOptions } as INodeParameters;
+}
+
+const rowOf = (key: EndpointKey) => ENDPOINTS.find((e) => e.key === key) as DownloadEndpoint;
+
+/** Dictionary → Download (Lingo), the default dictionary operation. */
+export function lingoImage(token: string, options: Record<string, unknown> = {}): INodeParameters {
+	return parametersFor(rowOf('lingoFile'), { fileToken: token }, options);
+}
+
+/** Dictionary → Download (Baike, Legacy). */
+export function baikeImage(token: string, options: Record<string, unknown> = {}): INodeParameters {
+	return parametersFor(rowOf('baikeFile'), { fileToken: token }, options);
+}
+
+/** Message → Download Resource. */
+export function messageResource(
+	messageId: string,
+	fileKey: string,
+	resourceType: 'image' | 'file',
+	options: Record<string, unknown> = {},
+): INodeParameters {
+	return parametersFor(rowOf('messageResource'), { messageId, fileKey, resourceType }, options);
+}
+
+/** Document → Download All Whiteboards. */
+export function documentWhiteboards(
+	documentId: string,
+	options: Record<string, unknown> = {},
+): INodeParameters {
+	return parametersFor(rowOf('documentBlocks'), { documentId }, options);
+}
+
+/** A resource locator in "By URL" mode, as the editor stores a pasted link. */
+export function byUrl(value: string) {
+	return { __rl: true, mode: 'url', value };
+}

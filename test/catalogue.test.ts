@@ -1,0 +1,271 @@
+/**
+ * The catalogue as a spec of Feishu's behaviour. Every row downloads its file (bytes, name,
+ * MIME), and every code Feishu documents for it — as the emulator transcribes the page, on its
+ * own, not from the node's catalogue — reaches the user with Feishu's code and message, the
+ * node's hint, the page's HTTP status and the log ID.
+ */
+import { ENDPOINTS, WIKI_NODE, type DownloadEndpoint } from '../nodes/FeishuImages/catalogue';
+import { documentedCode, PLATFORM_CODES } from '../nodes/FeishuImages/codes';
+import {
+	BAIKE_ERRORS,
+	DOCX_ERRORS,
+	HELPDESK_ERRORS,
+	LINGO_ERRORS,
+	makePng,
+	MESSAGE_IMAGE_ERRORS,
+	MESSAGE_RESOURCE_ERRORS,
+	PLATFORM_ERRORS,
+	WHITEBOARD_ERRORS,
+	WIKI_ERRORS,
+	type EndpointName,
+	type FeishuEmulator,
+	type FeishuError,
+} from './emulator';
+import { parametersFor, startHarness, type Harness } from './support/feishu';
+
+type PageTable = Readonly<Record<number, FeishuError>>;
+
+interface RowCase {
+	/** The page's error table, as the emulator has it. */
+	page: PageTable;
+	/** Puts a file behind the row and says how to ask for it and what must come back. */
+	fixture(emulator: FeishuEmulator): {
+		parameters: Record<string, unknown>;
+		bytes: Buffer;
+		fileName: string;
+		mimeType: string;
+	};
+}
+
+const png = (seed: number) => makePng(6, 4, seed);
+
+const CASES: Record<DownloadEndpoint['key'], RowCase> = {
+	whiteboard: {
+		page: WHITEBOARD_ERRORS,
+		fixture: (e) => ({
+			parameters: { whiteboardId: 'wbSpec' },
+			bytes: e.addWhiteboard('wbSpec', png(1)),
+			fileName: 'wbSpec.png',
+			mimeType: 'image/png',
+		}),
+	},
+	messageImage: {
+		page: MESSAGE_IMAGE_ERRORS,
+		fixture: (e) => ({
+			parameters: { imageKey: 'img_spec' },
+			bytes: e.addMessageImage('img_spec', { bytes: png(2) }),
+			fileName: 'img_spec.png',
+			mimeType: 'image/png',
+		}),
+	},
+	ticketImage: {
+		page: HELPDESK_ERRORS,
+		fixture: (e) => ({
+			parameters: { ticketId: 'tSpec', messageId: 'mSpec' },
+			bytes: e.addTicketMessage('tSpec', 'mSpec', { type: 'img', images: [{ bytes: png(3) }] })[0],
+			fileName: 'mSpec.png',
+			mimeType: 'image/png',
+		}),
+	},
+	lingoFile: {
+		page: LINGO_ERRORS,
+		fixture: (e) => ({
+			parameters: { fileToken: 'boxLingoSpec' },
+			bytes: e.addLingoFile('boxLingoSpec', { bytes: png(4), fileName: '词条.png' }),
+			fileName: '词条.png',
+			mimeType: 'image/png',
+		}),
+	},
+	baikeFile: {
+		page: BAIKE_ERRORS,
+		fixture: (e) => ({
+			parameters: { fileToken: 'boxBaikeSpec' },
+			bytes: e.addBaikeFile('boxBaikeSpec', { bytes: png(5) }),
+			fileName: 'boxBaikeSpec.png',
+			mimeType: 'image/png',
+		}),
+	},
+	messageResource: {
+		page: MESSAGE_RESOURCE_ERRORS,
+		fixture: (e) => ({
+			parameters: { messageId: 'om_spec', fileKey: 'file_spec', resourceType: 'file' },
+			bytes: e.addMessageResource('om_spec', 'file_spec', {
+				type: 'file',
+				bytes: Buffer.from('%PDF-1.4 spec'),
+				contentType: 'application/pdf',
+				fileName: 'report.pdf',
+			}),
+			fileName: 'report.pdf',
+			mimeType: 'application/pdf',
+		}),
+	},
+	documentBlocks: {
+		page: DOCX_ERRORS,
+		fixture: (e) => {
+			const bytes = e.addWhiteboard('wbInDoc', png(6));
+			e.addDocument('doxcnSpec', ['text', { whiteboard: 'wbInDoc' }]);
+			return {
+				parameters: { documentId: 'doxcnSpec' },
+				bytes,
+				fileName: 'wbInDoc.png',
+				mimeType: 'image/png',
+			};
+		},
+	},
+	wikiNode: {
+		page: WIKI_ERRORS,
+		fixture: () => {
+			throw new Error('wikiNode is reached through a document row, not as an operation');
+		},
+	},
+};
+
+let h: Harness;
+beforeAll(async () => {
+	h = await startHarness();
+});
+afterAll(async () => await h.close());
+beforeEach(() => {
+	h.emulator.clearFaults();
+	h.emulator.resetCounters();
+});
+
+interface ThrownNodeError {
+	name: string;
+	message: string;
+	description?: string;
+	httpCode?: string;
+	errorResponse?: Record<string, unknown>;
+}
+
+/** What the user sees for a code Feishu answers on `endpoint`, forever. */
+async function errorFor(
+	endpoint: EndpointName,
+	code: number,
+	parameters: Record<string, unknown>,
+): Promise<ThrownNodeError> {
+	h.emulator.injectFault({ kind: 'error', code }, { endpoint, times: Infinity });
+	const result = await h.run(parameters as never);
+	h.emulator.clearFaults();
+	expect(result.error).toBeDefined();
+	return result.error as unknown as ThrownNodeError;
+}
+
+const fixtures = new Map<string, ReturnType<RowCase['fixture']>>();
+function fixtureOf(row: DownloadEndpoint) {
+	let fixture = fixtures.get(row.key);
+	if (!fixture) {
+		fixture = CASES[row.key].fixture(h.emulator);
+		fixtures.set(row.key, fixture);
+	}
+	return fixture;
+}
+
+const parametersOf = (row: DownloadEndpoint, options: Record<string, unknown> = {}) =>
+	parametersFor(row, fixtureOf(row).parameters as Record<string, string>, options);
+
+describe.each(ENDPOINTS.map((row) => [`${row.resourceName} → ${row.operationName}`, row] as const))(
+	'%s',
+	(_name, row) => {
+		it('downloads the file: its bytes, name and MIME type', async () => {
+			const fixture = fixtureOf(row);
+			const result = await h.run(parametersOf(row) as never);
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(1);
+			const [item] = result.items;
+			expect(await result.binaryBuffer(item)).toEqual(fixture.bytes);
+			expect(item.binary?.data).toMatchObject({
+				fileName: fixture.fileName,
+				mimeType: fixture.mimeType,
+			});
+			expect(item.json).toMatchObject({ resource: row.resource, operation: row.operation });
+			expect(item.pairedItem).toEqual({ item: 0 });
+		});
+
+		it("documents every code of Feishu's page, at the page's status", () => {
+			const page = CASES[row.key].page;
+			for (const documented of Object.values(page)) {
+				expect({ code: documented.code, status: row.codes[documented.code]?.httpStatus }).toEqual({
+					code: documented.code,
+					status: documented.httpStatus,
+				});
+			}
+		});
+
+		const final = Object.values(CASES[row.key].page).filter(
+			(e) => documentedCode(row.codes, e.code)?.kind !== 'rateLimit',
+		);
+		it.each(final.map((e) => [e.code, e] as const))(
+			'%d reaches the user with its message and the fix to try',
+			async (code, page) => {
+				const error = await errorFor(row.key, code, parametersOf(row, { retries: 0 }));
+				const meaning = documentedCode(row.codes, code);
+				expect(error.name).toBe('NodeApiError');
+				expect(error.message).toContain(`Feishu error ${code}: ${page.msg}`);
+				expect(error.httpCode).toBe(String(page.httpStatus));
+				expect(error.description).toContain(meaning?.hint);
+				expect(error.description).toContain(String(error.errorResponse?.logId));
+				expect(error.errorResponse).toMatchObject({ code, msg: page.msg });
+			},
+		);
+
+		const waits = Object.values(CASES[row.key].page).filter(
+			(e) => documentedCode(row.codes, e.code)?.kind === 'rateLimit',
+		);
+		if (waits.length > 0) {
+			it.each(waits.map((e) => [e.code] as const))(
+				'%d means "later": the request is sent again and the file arrives',
+				async (code) => {
+					h.emulator.injectFault({ kind: 'error', code }, { endpoint: row.key, times: 1 });
+					const result = await h.run(parametersOf(row) as never);
+					expect(result.error).toBeUndefined();
+					expect(await result.binaryBuffer(result.items[0])).toEqual(fixtureOf(row).bytes);
+				},
+			);
+		}
+	},
+);
+
+describe('Wiki → Get Node (behind a wiki link of a document row)', () => {
+	const documentRow = ENDPOINTS.find((e) => e.key === 'documentBlocks') as DownloadEndpoint;
+	const viaWiki = {
+		resource: documentRow.resource,
+		operation: documentRow.operation,
+		documentId: { __rl: true, mode: 'url', value: 'https://acme.feishu.cn/wiki/wikcnSpec' },
+		options: { retries: 0 },
+	};
+
+	it("documents every code of Feishu's page, at the page's status", () => {
+		for (const documented of Object.values(WIKI_ERRORS)) {
+			expect(WIKI_NODE.codes[documented.code]?.httpStatus).toBe(documented.httpStatus);
+		}
+	});
+
+	it.each(Object.values(WIKI_ERRORS).map((e) => [e.code, e] as const))(
+		'%d reaches the user with its message and the fix to try',
+		async (code, page) => {
+			const error = await errorFor('wikiNode', code, viaWiki);
+			expect(error.message).toContain(`Feishu error ${code}: ${page.msg}`);
+			expect(error.description).toContain(WIKI_NODE.codes[code]?.hint);
+		},
+	);
+});
+
+describe('platform-wide codes, on any row', () => {
+	const whiteboardRow = ENDPOINTS[0];
+	it.each(
+		Object.values(PLATFORM_ERRORS)
+			.filter((e) => PLATFORM_CODES[e.code]?.kind !== 'rateLimit')
+			.map((e) => [e.code, e] as const),
+	)('%d reaches the user with its message and the fix to try', async (code, page) => {
+		const error = await errorFor('whiteboard', code, parametersOf(whiteboardRow, { retries: 0 }));
+		expect(error.message).toContain(`Feishu error ${code}: ${page.msg}`);
+		expect(error.description).toContain(PLATFORM_CODES[code]?.hint);
+	});
+
+	it('every platform code the emulator answers has a meaning in the node', () => {
+		for (const code of Object.keys(PLATFORM_ERRORS)) {
+			expect(PLATFORM_CODES[Number(code)]?.kind).toBeDefined();
+		}
+	});
+});

@@ -1,0 +1,77 @@
+/**
+ * The node's UI contract: parameter names, types, defaults, option values and when each is
+ * shown. Saved workflows store these names and values, so a rename here breaks users'
+ * workflows silently; this list changes only on purpose (n8n's Airtable v2 ui-verification
+ * test is the model). One line per parameter, nested options as `options.<name>`.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { FeishuImages } from '../nodes/FeishuImages/FeishuImages.node';
+
+function when(p: INodeProperties): string {
+	const show = p.displayOptions?.show ?? {};
+	const parts = Object.entries(show).map(([k, v]) => `${k}=${(v ?? []).join('|')}`);
+	return parts.length ? ` when ${parts.join(' ')}` : '';
+}
+
+function line(p: INodeProperties, prefix = ''): string[] {
+	let text = `${prefix}${p.name}: ${p.type} = ${JSON.stringify(p.default)}`;
+	if (p.type === 'options' && p.options) {
+		text += ` [${(p.options as Array<{ value: unknown }>).map((o) => String(o.value)).join(', ')}]`;
+	}
+	if (p.modes) text += ` modes [${p.modes.map((m) => m.name).join(', ')}]`;
+	text += when(p);
+	const nested =
+		p.type === 'collection'
+			? (p.options as INodeProperties[]).flatMap((o) => line(o, `${p.name}.`))
+			: [];
+	return [text, ...nested];
+}
+
+const contract = new FeishuImages().description.properties.flatMap((p) => line(p));
+
+it('keeps every parameter name, type, default, option value and display condition', () => {
+	expect(contract).toEqual([
+		'authentication: options = "tenantToken" [tenantToken, userToken]',
+		'resource: options = "whiteboard" [whiteboard, messageImage, helpdeskTicketImage, dictionaryImage, message, document]',
+		'appOnlyNotice: notice = "" when authentication=userToken resource=messageImage|helpdeskTicketImage|message',
+		'operation: options = "downloadAsImage" [downloadAsImage] when resource=whiteboard',
+		'operation: options = "download" [download] when resource=messageImage',
+		'operation: options = "download" [download] when resource=helpdeskTicketImage',
+		'operation: options = "downloadLingo" [downloadLingo, download] when resource=dictionaryImage',
+		'operation: options = "downloadResource" [downloadResource] when resource=message',
+		'operation: options = "downloadWhiteboards" [downloadWhiteboards] when resource=document',
+		'whiteboardId: resourceLocator = {"mode":"id","value":""} modes [id, url] when resource=whiteboard operation=downloadAsImage',
+		'imageKey: resourceLocator = {"mode":"id","value":""} modes [id] when resource=messageImage operation=download',
+		'ticketId: resourceLocator = {"mode":"id","value":""} modes [id] when resource=helpdeskTicketImage operation=download',
+		'messageId: resourceLocator = {"mode":"id","value":""} modes [id] when resource=helpdeskTicketImage operation=download',
+		'fileToken: resourceLocator = {"mode":"id","value":""} modes [id] when resource=dictionaryImage operation=downloadLingo',
+		'fileToken: resourceLocator = {"mode":"id","value":""} modes [id] when resource=dictionaryImage operation=download',
+		'messageId: resourceLocator = {"mode":"id","value":""} modes [id] when resource=message operation=downloadResource',
+		'fileKey: resourceLocator = {"mode":"id","value":""} modes [id] when resource=message operation=downloadResource',
+		'resourceType: options = "image" [image, file] when resource=message operation=downloadResource',
+		'documentId: resourceLocator = {"mode":"id","value":""} modes [id, url] when resource=document operation=downloadWhiteboards',
+		'options: collection = {}',
+		'options.allImages: boolean = false when /resource=helpdeskTicketImage /operation=download',
+		'options.concurrency: number = 5',
+		'options.fileName: string = ""',
+		'options.imageIndex: number = 0 when /resource=helpdeskTicketImage /operation=download',
+		'options.binaryPropertyName: string = "data"',
+		'options.requestsPerSecond: number = 0',
+		'options.retries: number = 3',
+		'options.timeout: number = 60000',
+	]);
+});
+
+it('asks for the credential that goes with the Authentication value', () => {
+	expect(new FeishuImages().description.credentials).toEqual([
+		expect.objectContaining({
+			name: 'feishuApi',
+			displayOptions: { show: { authentication: ['tenantToken'] } },
+		}),
+		expect.objectContaining({
+			name: 'feishuOAuth2Api',
+			displayOptions: { show: { authentication: ['userToken'] } },
+		}),
+	]);
+});
