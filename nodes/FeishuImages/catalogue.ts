@@ -31,15 +31,20 @@ export type EndpointKey =
 	| 'baikeFile'
 	| 'messageResource'
 	| 'documentBlocks'
-	| 'wikiNode';
+	| 'wikiNode'
+	| 'driveMedia';
 
 /**
  * How a row runs, one handler each (router.ts):
  * - file: one request, one file;
- * - documentWhiteboards: list the document's blocks, then download every whiteboard;
+ * - documentPictures: list the document's blocks, then download every picture of the kinds
+ *   the row names (`pictures`), in document order;
  * - ticketImages: one image of a helpdesk message, or (option) every image of it.
  */
-export type RunKind = 'file' | 'documentWhiteboards' | 'ticketImages';
+export type RunKind = 'file' | 'documentPictures' | 'ticketImages';
+
+/** The pictures a docx document holds: image blocks (drive media) and whiteboard blocks. */
+export type PictureKind = 'image' | 'whiteboard';
 
 export interface EndpointParameter {
 	/** n8n parameter name. */
@@ -114,8 +119,20 @@ export interface DownloadEndpoint {
 	/** Options of this row's handler, shown in the node's Options for this operation only. */
 	options?: INodeProperties[];
 	codes: CodeTable;
+	/**
+	 * What an HTTP status means where the page documents statuses and no codes (drive media):
+	 * the user's message when Feishu's answer carries no documented code.
+	 */
+	statuses?: Record<number, { msg: string; hint: string }>;
+	/** documentPictures rows: the kinds always downloaded (an option may add whiteboards). */
+	pictures?: PictureKind[];
 	docsUrl: string;
 }
+
+const TENANT_KEY_DELETED_HINT =
+	"The tenant's encryption key was deleted, so the data cannot be read. Ask the tenant administrator.";
+const TENANT_STORAGE_HINT =
+	"The tenant's own storage failed (for example it is full). Ask the tenant administrator or Feishu support.";
 
 const BOARD_FORBIDDEN_HINT =
 	'The app cannot read this whiteboard. Add the app to the document that holds the whiteboard (document "…" menu → "More" → "Add document app"), or share the document with the app, then try again.';
@@ -158,9 +175,36 @@ const DOCX_CODES: CodeTable = {
 		hint: INTERNAL_ERROR_HINT,
 		kind: 'transient',
 	},
+	1771002: {
+		httpStatus: 500,
+		msg: 'server internal error',
+		hint: INTERNAL_ERROR_HINT,
+		kind: 'transient',
+	},
+	1771003: {
+		httpStatus: 500,
+		msg: 'server internal error',
+		hint: INTERNAL_ERROR_HINT,
+		kind: 'transient',
+	},
+	1771004: {
+		httpStatus: 500,
+		msg: 'server internal error',
+		hint: INTERNAL_ERROR_HINT,
+		kind: 'transient',
+	},
+	1771005: {
+		httpStatus: 503,
+		msg: 'service under maintenance',
+		hint: 'Feishu is under maintenance. Run the node again later.',
+		kind: 'transient',
+	},
 };
 
-/** Lingo and its predecessor baike serve dictionary files the same way. */
+const DICTIONARY_RETRY_HINT =
+	'Usually a Feishu timeout: try again. If it keeps happening, contact Feishu support with the log ID.';
+
+/** Lingo and its predecessor baike serve dictionary files the same way, with codes of their own. */
 const DICTIONARY_FILE = {
 	parameters: [
 		{
@@ -182,20 +226,8 @@ const DICTIONARY_FILE = {
 	],
 	fileNameFrom: ['fileToken'],
 	run: 'file',
-	codes: {
-		1540001: {
-			httpStatus: 400,
-			msg: 'invalid param',
-			hint: 'A parameter is wrong. Check the file token.',
-			kind: 'fatal',
-		},
-		1540002: {
-			httpStatus: 500,
-			msg: 'network anomaly, please try again',
-			hint: 'Usually a Feishu timeout: try again. If it keeps happening, contact Feishu support with the log ID.',
-			kind: 'transient',
-		},
-	},
+	// Lingo took over baike's scopes: no lingo:* scope exists.
+	scopes: ['baike:entity', 'baike:entity:exempt_review', 'baike:entity:readonly'],
 } satisfies Partial<DownloadEndpoint>;
 
 /** Not an operation of its own: resolves a wiki link to the document it shows. */
@@ -223,7 +255,7 @@ export const WIKI_NODE: DownloadEndpoint = {
 	],
 	fixedQuery: { obj_type: 'wiki' },
 	tokenKinds: ['tenant', 'user'],
-	scopes: ['wiki:wiki:readonly', 'wiki:wiki'],
+	scopes: ['wiki:wiki:readonly', 'wiki:wiki', 'wiki:node:read'],
 	rateLimits: [{ requests: 100, perMs: 60_000 }],
 	fileNameFrom: ['token'],
 	run: 'file',
@@ -320,6 +352,117 @@ export const WHITEBOARD: DownloadEndpoint = {
 	},
 };
 
+/** Any one of these lets an app download a document's media (the drive media page). */
+const DRIVE_MEDIA_SCOPES = [
+	'docs:document.media:download',
+	'drive:drive',
+	'drive:drive:readonly',
+	'docs:doc',
+	'docs:doc:readonly',
+	'bitable:app',
+	'bitable:app:readonly',
+	'sheets:spreadsheet',
+	'sheets:spreadsheet:readonly',
+];
+
+/**
+ * A document's media: the image.token of a docx image block, a file block, a sheet's or a
+ * base's attachment. The page documents HTTP statuses only, no codes.
+ */
+export const DRIVE_MEDIA: DownloadEndpoint = {
+	key: 'driveMedia',
+	resource: 'driveMedia',
+	resourceName: 'Drive Media',
+	operation: 'download',
+	operationName: 'Download',
+	action: 'Download a document image or attachment',
+	description:
+		'Download an image or file of a docx document, sheet or base by its media token (up to the whole file, any size)',
+	method: 'GET',
+	path: '/open-apis/drive/v1/medias/{file_token}/download',
+	parameters: [
+		{
+			name: 'mediaToken',
+			label: 'Media Token',
+			apiName: 'file_token',
+			in: 'path',
+			type: 'id',
+			required: true,
+			description:
+				"The media's token: in a docx document the image.token of an image block (block_type 27) or the file.token of a file block, in a sheet or base the attachment's file_token. Media have no link of their own.",
+			placeholder: 'boxcnrHpsg1QDqXAAAyachabcef',
+		},
+	],
+	tokenKinds: ['tenant', 'user'],
+	scopes: DRIVE_MEDIA_SCOPES,
+	rateLimits: [{ requests: 5, perMs: 1000 }],
+	fileNameFrom: ['mediaToken'],
+	run: 'file',
+	docsUrl: 'https://open.feishu.cn/document/server-docs/docs/drive-v1/media/download',
+	codes: {},
+	statuses: {
+		400: {
+			msg: 'bad request',
+			hint: 'Feishu refused the request. Check the media token.',
+		},
+		403: {
+			msg: 'no permission on the media',
+			hint: 'The app (or user) cannot read the document that holds this media. Add the app to the document ("…" → "More" → "Add document app") or share the document with it.',
+		},
+		404: {
+			msg: 'the media token is missing or was deleted',
+			hint: "No such media: check the token (an image block's image.token), and that the image is still in the document.",
+		},
+	},
+};
+
+/** What both document rows list: the docx blocks, page by page, of a docx or wiki link. */
+const DOCUMENT_LISTING = {
+	key: 'documentBlocks',
+	resource: 'document',
+	resourceName: 'Document',
+	method: 'GET',
+	path: '/open-apis/docx/v1/documents/{document_id}/blocks',
+	parameters: [
+		{
+			name: 'documentId',
+			label: 'Document',
+			apiName: 'document_id',
+			in: 'path',
+			type: 'id',
+			required: true,
+			description:
+				'The docx document ID: the last part of its link, https://<tenant>.feishu.cn/docx/<ID>. A wiki link (…/wiki/<token>) works too when its page is a docx document.',
+			placeholder: 'doxcnAJ9VRRJqVMYZ1MyKnavXWe',
+			url: {
+				example: 'https://example.feishu.cn/docx/doxcnAJ9VRRJqVMYZ1MyKnavXWe',
+				patterns: [
+					{ regex: linkPattern('docx'), kind: 'direct' },
+					{ regex: linkPattern('wiki'), kind: 'wiki' },
+				],
+			},
+		},
+		{
+			name: 'pageToken',
+			label: 'Page Token',
+			apiName: 'page_token',
+			in: 'query',
+			type: 'id',
+			required: false,
+			internal: true,
+			description: "The listing's next page, from the previous page's page_token",
+		},
+	],
+	// The largest page the API serves, of the newest revision.
+	fixedQuery: { page_size: '500', document_revision_id: '-1' },
+	tokenKinds: ['tenant', 'user'],
+	rateLimits: [{ requests: 5, perMs: 1000 }],
+	fileNameFrom: ['documentId'],
+	run: 'documentPictures',
+	docsUrl: 'https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/list',
+	codes: DOCX_CODES,
+} satisfies Partial<DownloadEndpoint>;
+
 /** The rows the node offers, in the order of its Resource and Operation fields. */
 export const ENDPOINTS: DownloadEndpoint[] = [
 	WHITEBOARD,
@@ -386,13 +529,13 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 			234041: {
 				httpStatus: 400,
 				msg: 'Tenant master key has been deleted, please contact the tenant administrator.',
-				hint: "The tenant's encryption key was deleted, so the data cannot be read. Ask the tenant administrator.",
+				hint: TENANT_KEY_DELETED_HINT,
 				kind: 'fatal',
 			},
 			234042: {
 				httpStatus: 400,
 				msg: 'Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.',
-				hint: "The tenant's own storage failed (for example it is full). Ask the tenant administrator or Feishu support.",
+				hint: TENANT_STORAGE_HINT,
 				kind: 'fatal',
 			},
 		},
@@ -502,8 +645,21 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		method: 'GET',
 		path: '/open-apis/lingo/v1/files/{file_token}/download',
 		...DICTIONARY_FILE,
-		scopes: ['lingo:entity', 'lingo:entity:readonly'],
 		docsUrl: 'https://open.feishu.cn/document/lingo-v1/file/download',
+		codes: {
+			2250001: {
+				httpStatus: 400,
+				msg: 'invalid parameter',
+				hint: 'A parameter is wrong. Check the file token.',
+				kind: 'fatal',
+			},
+			2250002: {
+				httpStatus: 500,
+				msg: 'network anomaly',
+				hint: DICTIONARY_RETRY_HINT,
+				kind: 'transient',
+			},
+		},
 	},
 	{
 		key: 'baikeFile',
@@ -517,8 +673,21 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		method: 'GET',
 		path: '/open-apis/baike/v1/files/{file_token}/download',
 		...DICTIONARY_FILE,
-		scopes: ['baike:entity', 'baike:entity:exempt_review', 'baike:entity:readonly'],
 		docsUrl: 'https://open.feishu.cn/document/server-docs/baike-v1/file/download',
+		codes: {
+			1540001: {
+				httpStatus: 400,
+				msg: 'invalid param',
+				hint: 'A parameter is wrong. Check the file token.',
+				kind: 'fatal',
+			},
+			1540002: {
+				httpStatus: 500,
+				msg: 'network anomaly, please try again',
+				hint: DICTIONARY_RETRY_HINT,
+				kind: 'transient',
+			},
+		},
 	},
 	{
 		key: 'messageResource',
@@ -579,6 +748,12 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 		run: 'file',
 		docsUrl: 'https://open.feishu.cn/document/server-docs/im-v1/message/get-2',
 		codes: {
+			230110: {
+				httpStatus: 400,
+				msg: 'Action unavailable as the message has been deleted.',
+				hint: 'The message was deleted, and its files with it.',
+				kind: 'fatal',
+			},
 			234001: {
 				httpStatus: 400,
 				msg: 'Invalid request param.',
@@ -593,7 +768,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 			},
 			234003: {
 				httpStatus: 400,
-				msg: 'File not in msg.',
+				msg: 'File not in message.',
 				hint: 'The file key does not belong to this message. Take both from the same message content.',
 				kind: 'fatal',
 			},
@@ -603,10 +778,16 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 				hint: "Add the app's bot to the chat the message was sent in.",
 				kind: 'fatal',
 			},
-			234007: {
+			234009: {
 				httpStatus: 400,
-				msg: 'App does not enable bot feature.',
-				hint: BOT_FEATURE_HINT,
+				msg: 'Lack of necessary permissions.',
+				hint: 'The app may not read this message. Check that its bot is in the chat and that the app has one of the scopes below.',
+				kind: 'scopeMissing',
+			},
+			234019: {
+				httpStatus: 400,
+				msg: 'scope CheckAppTenant fail.',
+				hint: "The message belongs to another tenant than the app. Use an app of the message's tenant.",
 				kind: 'fatal',
 			},
 			234037: {
@@ -615,59 +796,69 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 				hint: 'Feishu serves message resources up to 100 MB through this API.',
 				kind: 'fatal',
 			},
+			234038: {
+				httpStatus: 400,
+				msg: 'Do not allow downloading of message resources in restricted mode.',
+				hint: "The chat is in restricted mode, which forbids downloading its files. Ask the chat's owner to turn it off.",
+				kind: 'fatal',
+			},
+			234040: {
+				httpStatus: 400,
+				msg: 'The message is invisible to the operator.',
+				hint: 'The bot cannot see this message (for example it was sent before the bot joined the chat).',
+				kind: 'fatal',
+			},
+			234041: {
+				httpStatus: 400,
+				msg: 'Tenant master key has been deleted, please contact the tenant administrator.',
+				hint: TENANT_KEY_DELETED_HINT,
+				kind: 'fatal',
+			},
+			234042: {
+				httpStatus: 400,
+				msg: 'Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.',
+				hint: TENANT_STORAGE_HINT,
+				kind: 'fatal',
+			},
+			234043: {
+				httpStatus: 400,
+				msg: 'Unsupported message type.',
+				hint: 'Stickers, cards and merged-forward messages have no downloadable resource through this API.',
+				kind: 'fatal',
+			},
 		},
 	},
 	{
-		key: 'documentBlocks',
-		resource: 'document',
-		resourceName: 'Document',
+		...DOCUMENT_LISTING,
 		operation: 'downloadWhiteboards',
 		operationName: 'Download All Whiteboards',
 		action: 'Download all whiteboards of a document',
 		description:
-			'List the blocks of a docx document and download every whiteboard in it as a PNG, in document order',
-		method: 'GET',
-		path: '/open-apis/docx/v1/documents/{document_id}/blocks',
-		parameters: [
+			'List the blocks of a docx document and download every whiteboard in it as an image, in document order',
+		scopes: ['docx:document:readonly', 'docx:document', 'board:whiteboard:node:read'],
+		pictures: ['whiteboard'],
+	},
+	{
+		...DOCUMENT_LISTING,
+		operation: 'downloadImages',
+		operationName: 'Download All Images',
+		action: 'Download all images of a document',
+		description:
+			'List the blocks of a docx document and download every image in it (and, as an option, every whiteboard), in document order',
+		scopes: ['docx:document:readonly', 'docx:document', ...DRIVE_MEDIA_SCOPES],
+		pictures: ['image'],
+		options: [
 			{
-				name: 'documentId',
-				label: 'Document',
-				apiName: 'document_id',
-				in: 'path',
-				type: 'id',
-				required: true,
+				displayName: 'Include Whiteboards',
+				name: 'includeWhiteboards',
+				type: 'boolean',
+				default: false,
 				description:
-					'The docx document ID: the last part of its link, https://<tenant>.feishu.cn/docx/<ID>. A wiki link (…/wiki/<token>) works too when its page is a docx document.',
-				placeholder: 'doxcnAJ9VRRJqVMYZ1MyKnavXWe',
-				url: {
-					example: 'https://example.feishu.cn/docx/doxcnAJ9VRRJqVMYZ1MyKnavXWe',
-					patterns: [
-						{ regex: linkPattern('docx'), kind: 'direct' },
-						{ regex: linkPattern('wiki'), kind: 'wiki' },
-					],
-				},
-			},
-			{
-				name: 'pageToken',
-				label: 'Page Token',
-				apiName: 'page_token',
-				in: 'query',
-				type: 'id',
-				required: false,
-				internal: true,
-				description: "The listing's next page, from the previous page's page_token",
+					'Whether to download the whiteboards too, as images, so the items hold every picture of the document in document order (needs the scope board:whiteboard:node:read)',
 			},
 		],
-		// The largest page the API serves, of the newest revision.
-		fixedQuery: { page_size: '500', document_revision_id: '-1' },
-		tokenKinds: ['tenant', 'user'],
-		scopes: ['docx:document:readonly', 'docx:document', 'board:whiteboard:node:read'],
-		rateLimits: [{ requests: 5, perMs: 1000 }],
-		fileNameFrom: ['documentId'],
-		run: 'documentWhiteboards',
-		docsUrl: 'https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/list',
-		codes: DOCX_CODES,
 	},
+	DRIVE_MEDIA,
 ];
 
 export function findEndpoint(resource: string, operation: string): DownloadEndpoint | undefined {

@@ -11,6 +11,11 @@ import { inputError } from './transport/errors';
  */
 const ID_PATTERN = new RegExp(`^[${TOKEN_CHARACTERS}]{1,256}$`);
 
+/** A Feishu token that is safe to put into a URL path: what a listing hands over is checked too. */
+export function isValidId(value: string): boolean {
+	return ID_PATTERN.test(value) && !value.includes('..');
+}
+
 function describeValue(value: string): string {
 	const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
 	return JSON.stringify(shown);
@@ -34,7 +39,7 @@ export function validateId(
 			`Enter the ${parameter.label}. ${parameter.description}`,
 		);
 	}
-	if (!ID_PATTERN.test(value) || value.includes('..')) {
+	if (!isValidId(value)) {
 		throw inputError(
 			ctx.getNode(),
 			`${parameter.label} ${describeValue(value)} is not a valid Feishu ID`,

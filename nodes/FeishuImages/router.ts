@@ -1,9 +1,10 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { findEndpoint, type DownloadEndpoint, type RunKind } from './catalogue';
-import { downloadDocumentWhiteboards } from './handlers/document-whiteboards';
+import { downloadDocumentPictures } from './handlers/document-pictures';
 import { mapConcurrent } from './handlers/download-item';
+import { asNodeError, errorItem } from './handlers/error-item';
 import type { Handler } from './handlers/handler';
 import { downloadSingleFile } from './handlers/single-file';
 import { downloadTicketImages } from './handlers/ticket-images';
@@ -15,7 +16,7 @@ import { credentialTypeOf, USER_CREDENTIAL } from './transport/identity';
 /** A row's `run` → the handler that runs it. */
 const HANDLERS: Record<RunKind, Handler> = {
 	file: downloadSingleFile,
-	documentWhiteboards: downloadDocumentWhiteboards,
+	documentPictures: downloadDocumentPictures,
 	ticketImages: downloadTicketImages,
 };
 
@@ -30,31 +31,6 @@ function readEndpoint(ctx: IExecuteFunctions): DownloadEndpoint {
 		);
 	}
 	return endpoint;
-}
-
-/** The failing item under "Continue On Fail": what went wrong, with Feishu's code and log ID. */
-function errorItem(
-	error: NodeApiError | NodeOperationError,
-	itemIndex: number,
-): INodeExecutionData {
-	const response = (error.errorResponse ?? {}) as IDataObject;
-	const json: IDataObject = {
-		error: error.message,
-		code: (response.code as number | undefined) ?? null,
-		logId: (response.logId as string | undefined) ?? null,
-	};
-	if (error.description) json.description = error.description;
-	return { json, pairedItem: { item: itemIndex } };
-}
-
-/** Anything unexpected still reaches the user as a node error that names the item. */
-function asNodeError(
-	ctx: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
 async function processItem(

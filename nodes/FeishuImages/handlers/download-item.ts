@@ -19,7 +19,7 @@ export async function downloadToItem(
 	json: IDataObject = {},
 ): Promise<INodeExecutionData> {
 	const request = buildRequest(endpoint, values, itemIndex, run.connection);
-	const binary = await downloadFile(
+	const { binary, sha256 } = await downloadFile(
 		run.ctx,
 		request,
 		run.transport,
@@ -43,6 +43,7 @@ export async function downloadToItem(
 			mimeType: binary.mimeType,
 			fileExtension: binary.fileExtension ?? null,
 			fileSize: binary.bytes ?? null,
+			sha256,
 		},
 		binary: { [output.binaryPropertyName]: binary },
 		pairedItem: { item: itemIndex },

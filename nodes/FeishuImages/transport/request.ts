@@ -1,7 +1,6 @@
 import { sleep } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
-	IBinaryData,
 	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
@@ -141,31 +140,32 @@ function refreshFor(
 	return undefined;
 }
 
-/** Downloads one file and hands the answer to `store`, which streams it into n8n's binary data. */
-export async function downloadFile(
+/** What a download's `store` reports: how many bytes it took in. */
+export interface Stored {
+	size: number;
+}
+
+/**
+ * Downloads one file and hands the answer to `store`, which streams it into n8n's binary data;
+ * a file shorter than its Content-Length is a transient fault, so it is fetched again.
+ */
+export async function downloadFile<T extends Stored>(
 	ctx: IExecuteFunctions,
 	request: DownloadRequest,
 	options: TransportOptions,
-	store: (answer: FileAnswer) => Promise<IBinaryData>,
-): Promise<IBinaryData> {
+	store: (answer: FileAnswer) => Promise<T>,
+): Promise<T> {
 	return await callFeishu(ctx, request, options, async (response) => {
 		const answer = await readFileAnswer(request.endpoint, response);
-		const binary = await store(answer);
-		// n8n 1.x does not count stored bytes; Node's HTTP client has already refused a body
-		// shorter than its Content-Length, so the declared length is the size.
-		binary.bytes ??= answer.contentLength;
-		if (
-			answer.contentLength !== undefined &&
-			binary.bytes !== undefined &&
-			binary.bytes !== answer.contentLength
-		) {
+		const stored = await store(answer);
+		if (answer.contentLength !== undefined && stored.size !== answer.contentLength) {
 			throw new AttemptError({
 				kind: 'transient',
-				msg: `the file arrived cut short (${binary.bytes} of ${answer.contentLength} bytes)`,
+				msg: `the file arrived cut short (${stored.size} of ${answer.contentLength} bytes)`,
 				network: 'short body',
 			});
 		}
-		return binary;
+		return stored;
 	});
 }
 
