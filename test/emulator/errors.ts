@@ -194,7 +194,12 @@ export function findError(code: number): FeishuError | undefined {
 	return undefined;
 }
 
-/** Like findError, but an undocumented code still yields a usable entry (HTTP 400). */
-export function errorFor(code: number): FeishuError {
-	return findError(code) ?? { httpStatus: 400, code, msg: `undocumented error ${code}` };
+/**
+ * The entry for `code`: from the answering endpoint's own `table` when it lists the code, else
+ * from any table; an undocumented code still yields a usable entry (HTTP 400).
+ */
+export function errorFor(code: number, table?: Readonly<Record<number, FeishuError>>): FeishuError {
+	return (
+		table?.[code] ?? findError(code) ?? { httpStatus: 400, code, msg: `undocumented error ${code}` }
+	);
 }

@@ -28,7 +28,15 @@ export {
 	sha256OfPattern,
 	sniffImageMime,
 } from './images';
-export { DOWNLOAD_ENDPOINTS, ENDPOINTS, isDownloadEndpoint } from './types';
+export {
+	DOWNLOAD_ENDPOINTS,
+	ENDPOINT_SPECS,
+	ENDPOINTS,
+	FILE_ENDPOINTS,
+	HANDLED_ENDPOINTS,
+	isDownloadEndpoint,
+} from './endpoints';
+export type { EndpointSpec, ErrorTable, FileEndpoint, RateLimit, Refusal } from './endpoints';
 export type {
 	AuthorizationCodeOptions,
 	DispositionStyle,

@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { errorFor, ERROR_CODES, OAUTH_ERRORS } from './errors';
+import type { FeishuError } from './errors';
 import type { DispositionStyle, Fault } from './types';
 import { bodyLength, ChunkCursor, contentDisposition, newLogId, writeBytes } from './wire';
 import type { Body } from './wire';
@@ -35,6 +36,8 @@ const RESET_GRACE_MS = 25;
 export class Reply {
 	readonly logId = newLogId();
 	bodyFault: BodyFault | undefined;
+	/** The answering endpoint's error table, consulted first for status and msg. */
+	errors: Readonly<Record<number, FeishuError>> | undefined;
 	private readonly res: ServerResponse;
 	private readonly hooks: ReplyHooks;
 
@@ -66,7 +69,7 @@ export class Reply {
 		msg?: string,
 		extra?: Record<string, string>,
 	): Promise<void> {
-		const row = errorFor(code);
+		const row = errorFor(code, this.errors);
 		return this.json(
 			status ?? row.httpStatus,
 			{ code, msg: msg ?? row.msg, error: { log_id: this.logId } },

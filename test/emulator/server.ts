@@ -1,17 +1,25 @@
 /**
  * A Feishu (Lark) Open API emulator for tests: node:http on 127.0.0.1, a
- * random port, no dependencies. It answers the token endpoint and the four
- * image downloads with the status codes, error codes, messages and headers
- * of the Feishu pages in shared/feishu-api/, and lets a test inject the
- * failures a real network and gateway produce. It also answers the docx
- * block list, wiki get_node, message resources, lingo file downloads and
- * the OAuth v2 (user_access_token) token endpoint.
+ * random port, no dependencies. It answers the token endpoint and the file
+ * downloads of endpoints.ts with the status codes, error codes, messages and
+ * headers of their Feishu pages, and lets a test inject the failures a real
+ * network and gateway produce. It also answers the docx block list, wiki
+ * get_node and the OAuth v2 (user_access_token) token endpoint.
  */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import {
+	DOWNLOAD_ENDPOINTS,
+	ENDPOINT_SPECS,
+	ENDPOINTS,
+	FILE_ENDPOINTS,
+	isDownloadEndpoint,
+	pairKey,
+} from './endpoints';
+import type { FileRequest, FileStores, Refusal } from './endpoints';
 import { ERROR_CODES } from './errors';
 import { FaultQueue, RandomFaults, SlidingWindowLimiter } from './faults';
 import { makePng, sha256OfPattern, sniffImageMime } from './images';
@@ -21,12 +29,12 @@ import { matchRoute, routeIds } from './routes';
 import type { Route } from './routes';
 import { OAuthGrants, TokenStore } from './tokens';
 import type { TokenKind } from './tokens';
-import { ENDPOINTS, isDownloadEndpoint } from './types';
 import type {
 	AuthorizationCodeOptions,
 	DocumentBlock,
 	DocumentBlockInput,
 	DocumentOptions,
+	DownloadEndpoint,
 	EmulatorCounters,
 	EmulatorOptions,
 	EndpointName,
@@ -36,7 +44,6 @@ import type {
 	MessageImageOptions,
 	MessageResourceOptions,
 	MessageResourcePatternOptions,
-	MessageResourceType,
 	PatternFile,
 	PatternFileOptions,
 	RequestLogEntry,
@@ -47,35 +54,6 @@ import type {
 } from './types';
 import { assertHeaderSafeName } from './wire';
 
-/** Code a jsonOn200 fault sends when it names none: each endpoint's "no such resource". */
-const JSON_ON_200_DEFAULT: Record<EndpointName, number> = {
-	token: 10003,
-	whiteboard: 2890003,
-	messageImage: 234005,
-	ticketImage: 154004,
-	baikeFile: 1540001,
-	documentBlocks: 1770002,
-	wikiNode: 131005,
-	messageResource: 234003,
-	lingoFile: 1540001,
-	oauthToken: 20003,
-};
-/**
- * x-ogw-ratelimit-limit of rateLimit faults: per-second limits from the pages
- * (whiteboard 10, baike 50, OAuth token 50), else 50.
- */
-const DOCUMENTED_LIMIT: Record<EndpointName, number> = {
-	token: 50,
-	whiteboard: 10,
-	messageImage: 50,
-	ticketImage: 50,
-	baikeFile: 50,
-	documentBlocks: 50,
-	wikiNode: 50,
-	messageResource: 50,
-	lingoFile: 50,
-	oauthToken: 50,
-};
 /** docx block list: page_size default and maximum. */
 const MAX_BLOCK_PAGE = 500;
 const WIKI_OBJ_TYPES: ReadonlySet<string> = new Set<WikiObjType>([
@@ -87,15 +65,11 @@ const WIKI_OBJ_TYPES: ReadonlySet<string> = new Set<WikiObjType>([
 	'file',
 	'slides',
 ]);
-/** Feishu image keys look like img_v2_…; an unknown key of that shape is "deleted", any other is malformed. */
-const IMAGE_KEY_SHAPE = /^img_[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_BODY = 64 * 1024;
 
-type MessageImage = FileFixture & { uploadedByApp: boolean; deleted: boolean };
-type TicketMessage = { type: 'img' | 'post'; images: Array<FileFixture & { deleted: boolean }> };
+type FileMaps = { [K in DownloadEndpoint]: Map<string, FileStores[K]> };
 type StoredDocument = { blocks: DocumentBlock[]; pageSize: number; forbidden: boolean };
 type StoredWikiNode = { node: WikiNode; forbidden: boolean };
-type MessageResource = FileFixture & { type: MessageResourceType };
 
 function zeroCounters(): EmulatorCounters {
 	const downloads = {} as Record<EndpointName, number>;
@@ -136,14 +110,12 @@ export class FeishuEmulator {
 	private readonly sockets = new Set<Socket>();
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly tokens = new TokenStore();
-	private readonly whiteboards = new Map<string, FileFixture>();
-	private readonly messageImages = new Map<string, MessageImage>();
-	private readonly ticketMessages = new Map<string, TicketMessage>();
-	private readonly baikeFiles = new Map<string, FileFixture>();
-	private readonly lingoFiles = new Map<string, FileFixture>();
+	/** Fixtures of each file endpoint, keyed as its entry in endpoints.ts looks them up. */
+	private readonly files = Object.fromEntries(
+		DOWNLOAD_ENDPOINTS.map((endpoint) => [endpoint, new Map()]),
+	) as FileMaps;
 	private readonly documents = new Map<string, StoredDocument>();
 	private readonly wikiNodes = new Map<string, StoredWikiNode>();
-	private readonly messageResources = new Map<string, MessageResource>();
 	private readonly grants = new OAuthGrants();
 	private readonly faults = new FaultQueue();
 	private randomFaults: RandomFaults | undefined;
@@ -211,14 +183,14 @@ export class FeishuEmulator {
 		opts: Omit<FileFixtureOptions, 'bytes'> = {},
 	): Buffer {
 		const fixture = this.fixture({ ...opts, bytes });
-		this.whiteboards.set(id, fixture);
+		this.files.whiteboard.set(id, fixture);
 		return bytesOf(fixture);
 	}
 
 	/** `uploadedByApp: false` answers 234008, `deleted: true` answers 234005. */
 	addMessageImage(key: string, opts: MessageImageOptions = {}): Buffer {
 		const fixture = this.fixture(opts);
-		this.messageImages.set(key, {
+		this.files.messageImage.set(key, {
 			...fixture,
 			uploadedByApp: opts.uploadedByApp ?? true,
 			deleted: opts.deleted ?? false,
@@ -232,7 +204,7 @@ export class FeishuEmulator {
 			throw new RangeError('addTicketMessage: an img message carries exactly one image');
 		}
 		const images = opts.images.map((o) => ({ ...this.fixture(o), deleted: o.deleted ?? false }));
-		this.ticketMessages.set(ticketKey(ticketId, msgId), { type: opts.type, images });
+		this.files.ticketImage.set(pairKey(ticketId, msgId), { type: opts.type, images });
 		return images.map(bytesOf);
 	}
 
@@ -248,7 +220,7 @@ export class FeishuEmulator {
 		opts: FileFixtureOptions | PatternFileOptions = {},
 	): Buffer | PatternFile {
 		const [fixture, result] = this.fileOrPattern(opts, 'addBaikeFile');
-		this.baikeFiles.set(token, fixture);
+		this.files.baikeFile.set(token, fixture);
 		return result;
 	}
 
@@ -260,7 +232,7 @@ export class FeishuEmulator {
 		opts: FileFixtureOptions | PatternFileOptions = {},
 	): Buffer | PatternFile {
 		const [fixture, result] = this.fileOrPattern(opts, 'addLingoFile');
-		this.lingoFiles.set(token, fixture);
+		this.files.lingoFile.set(token, fixture);
 		return result;
 	}
 
@@ -281,7 +253,7 @@ export class FeishuEmulator {
 		opts: MessageResourceOptions | MessageResourcePatternOptions = {},
 	): Buffer | PatternFile {
 		const [fixture, result] = this.fileOrPattern(opts, 'addMessageResource');
-		this.messageResources.set(resourceKey(messageId, fileKey), {
+		this.files.messageResource.set(pairKey(messageId, fileKey), {
 			...fixture,
 			type: opts.type ?? 'image',
 		});
@@ -478,6 +450,8 @@ export class FeishuEmulator {
 			sleep: (ms) => this.sleep(ms),
 		});
 		if (!route) return reply.notFound();
+		const spec = ENDPOINT_SPECS[route.endpoint];
+		reply.errors = spec.errors;
 
 		this.counters.downloads[route.endpoint] += 1;
 		if (route.endpoint === 'token') this.counters.tokenRequests += 1;
@@ -488,7 +462,7 @@ export class FeishuEmulator {
 		const limiter = this.limiters.get(route.endpoint);
 		const verdict = limiter?.check(performance.now());
 		if (limiter && verdict && !verdict.ok)
-			return reply.rateLimited(429, limiter.limit, verdict.resetSeconds);
+			return reply.rateLimited(spec.rateLimitStatus, limiter.limit, verdict.resetSeconds);
 
 		const fault = this.takeFault(route);
 		if (fault) {
@@ -497,28 +471,49 @@ export class FeishuEmulator {
 			if (await this.applyFault(reply, route.endpoint, fault)) return;
 		}
 
+		if (isDownloadEndpoint(route.endpoint))
+			return this.serveFile(route.endpoint, req, reply, route);
 		switch (route.endpoint) {
 			case 'token':
 				return this.handleToken(req, reply);
-			case 'whiteboard':
-				return this.handleWhiteboard(req, reply, route.id);
-			case 'messageImage':
-				return this.handleMessageImage(req, reply, route.id);
-			case 'ticketImage':
-				return this.handleTicketImage(req, reply, route.query);
-			case 'baikeFile':
-				return this.handleBaike(req, reply, route.id);
-			case 'lingoFile':
-				return this.handleLingo(req, reply, route.id);
 			case 'documentBlocks':
-				return this.handleDocumentBlocks(req, reply, route.id, route.query);
+				return this.handleDocumentBlocks(req, reply, route.params['document_id'], route.query);
 			case 'wikiNode':
 				return this.handleWikiNode(req, reply, route.query);
-			case 'messageResource':
-				return this.handleMessageResource(req, reply, route.messageId, route.fileKey, route.query);
 			case 'oauthToken':
 				return this.handleOAuthToken(req, reply);
 		}
+	}
+
+	/**
+	 * Every file endpoint, driven by its entry in endpoints.ts: the access token and its kind,
+	 * the path parameters, the entry's own checks and look-up, then the fixture's bytes.
+	 */
+	private async serveFile<K extends DownloadEndpoint>(
+		endpoint: K,
+		req: IncomingMessage,
+		reply: Reply,
+		route: Route,
+	): Promise<void> {
+		const kind = await this.authorize(req, reply);
+		if (!kind) return;
+		const spec = FILE_ENDPOINTS[endpoint];
+		const params: Record<string, string> = {};
+		for (const [name, value] of Object.entries(route.params)) {
+			if (value === undefined) return this.refuse(reply, spec.invalid);
+			params[name] = value;
+		}
+		const request: FileRequest = { params, query: route.query, headers: req.headers, app: this };
+		const refusal = spec.tokens.includes(kind)
+			? spec.precheck?.(request)
+			: (spec.wrongToken ?? { code: ERROR_CODES.invalidToken });
+		if (refusal) return this.refuse(reply, refusal);
+		const found = spec.lookup(request, this.files[endpoint]) ?? spec.notFound;
+		return 'body' in found ? reply.file(found) : this.refuse(reply, found);
+	}
+
+	private refuse(reply: Reply, refusal: Refusal): Promise<void> {
+		return reply.error(refusal.code);
 	}
 
 	private takeFault(route: Route): Fault | undefined {
@@ -544,19 +539,20 @@ export class FeishuEmulator {
 				else await reply.error(fault.code, fault.status, fault.msg, fault.headers);
 				return true;
 			case 'rateLimit': {
-				const limit =
-					fault.limit ?? this.limiters.get(endpoint)?.limit ?? DOCUMENTED_LIMIT[endpoint];
-				await reply.rateLimited(fault.status ?? 429, limit, fault.resetSeconds);
+				const spec = ENDPOINT_SPECS[endpoint];
+				const limit = fault.limit ?? this.limiters.get(endpoint)?.limit ?? spec.rateLimit.limit;
+				await reply.rateLimited(fault.status ?? spec.rateLimitStatus, limit, fault.resetSeconds);
 				return true;
 			}
 			case 'status':
 				await reply.raw(fault.status, fault.body, fault.contentType);
 				return true;
-			case 'jsonOn200':
-				if (endpoint === 'oauthToken')
-					await reply.oauthError(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
-				else await reply.error(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
+			case 'jsonOn200': {
+				const code = fault.code ?? ENDPOINT_SPECS[endpoint].notFound.code;
+				if (endpoint === 'oauthToken') await reply.oauthError(code, 200);
+				else await reply.error(code, 200);
 				return true;
+			}
 			case 'tokenInvalid':
 				await reply.error(ERROR_CODES.invalidToken, this.invalidTokenStatus);
 				return true;
@@ -596,82 +592,6 @@ export class FeishuEmulator {
 			return undefined;
 		}
 		return state.kind;
-	}
-
-	private async handleWhiteboard(
-		req: IncomingMessage,
-		reply: Reply,
-		id: string | undefined,
-	): Promise<void> {
-		if (!(await this.authorize(req, reply))) return;
-		if (id === undefined) return reply.error(2890001);
-		const fixture = this.whiteboards.get(id);
-		return fixture ? reply.file(fixture) : reply.error(2890003);
-	}
-
-	private async handleMessageImage(
-		req: IncomingMessage,
-		reply: Reply,
-		key: string | undefined,
-	): Promise<void> {
-		const kind = await this.authorize(req, reply);
-		if (!kind) return;
-		if (kind !== 'tenant') return reply.error(234002); // the page lists tenant_access_token only
-		const fixture = key === undefined ? undefined : this.messageImages.get(key);
-		if (!fixture)
-			return reply.error(key !== undefined && IMAGE_KEY_SHAPE.test(key) ? 234005 : 234001);
-		if (fixture.deleted) return reply.error(234005);
-		if (!fixture.uploadedByApp) return reply.error(234008);
-		return reply.file(fixture);
-	}
-
-	private async handleTicketImage(
-		req: IncomingMessage,
-		reply: Reply,
-		query: URLSearchParams,
-	): Promise<void> {
-		const kind = await this.authorize(req, reply);
-		if (!kind) return;
-		// 154003's advice names both Authorization and X-Lark-Helpdesk-Authorization.
-		const expected = Buffer.from(`${this.helpdeskId}:${this.helpdeskToken}`, 'utf8').toString(
-			'base64',
-		);
-		const helpdeskAuth = req.headers['x-lark-helpdesk-authorization'];
-		if (kind !== 'tenant' || typeof helpdeskAuth !== 'string' || helpdeskAuth.trim() !== expected) {
-			return reply.error(154003);
-		}
-		const ticketId = query.get('ticket_id');
-		const msgId = query.get('msg_id');
-		if (!ticketId || !msgId) return reply.error(154000);
-		const message = this.ticketMessages.get(ticketKey(ticketId, msgId));
-		if (!message) return reply.error(154004);
-		let image: (typeof message.images)[number] | undefined = message.images[0]; // img messages ignore index
-		if (message.type === 'post') {
-			const index = query.get('index');
-			image = index !== null && /^\d+$/.test(index) ? message.images[Number(index)] : undefined;
-		}
-		if (!image) return reply.error(154000);
-		return image.deleted ? reply.error(154404) : reply.file(image);
-	}
-
-	private async handleBaike(
-		req: IncomingMessage,
-		reply: Reply,
-		fileToken: string | undefined,
-	): Promise<void> {
-		if (!(await this.authorize(req, reply))) return;
-		const fixture = fileToken === undefined ? undefined : this.baikeFiles.get(fileToken);
-		return fixture ? reply.file(fixture) : reply.error(1540001);
-	}
-
-	private async handleLingo(
-		req: IncomingMessage,
-		reply: Reply,
-		fileToken: string | undefined,
-	): Promise<void> {
-		if (!(await this.authorize(req, reply))) return;
-		const fixture = fileToken === undefined ? undefined : this.lingoFiles.get(fileToken);
-		return fixture ? reply.file(fixture) : reply.error(1540001);
 	}
 
 	/**
@@ -737,24 +657,6 @@ export class FeishuEmulator {
 		if (!stored) return reply.error(131005);
 		if (stored.forbidden) return reply.error(131006);
 		return reply.json(200, { code: 0, msg: 'success', data: { node: { ...stored.node } } });
-	}
-
-	/** 234001: missing or unknown `type`, broken id encoding; 234003: no such file_key in that message (or no such message). */
-	private async handleMessageResource(
-		req: IncomingMessage,
-		reply: Reply,
-		messageId: string | undefined,
-		fileKey: string | undefined,
-		query: URLSearchParams,
-	): Promise<void> {
-		if (!(await this.authorize(req, reply))) return;
-		const type = query.get('type');
-		if (messageId === undefined || fileKey === undefined || (type !== 'image' && type !== 'file')) {
-			return reply.error(234001);
-		}
-		const fixture = this.messageResources.get(resourceKey(messageId, fileKey));
-		// A type that does not match the stored one is served anyway, as Feishu does.
-		return fixture ? reply.file(fixture) : reply.error(234003);
 	}
 
 	/**
@@ -891,14 +793,6 @@ export class FeishuEmulator {
 /** Starts an emulator; same as FeishuEmulator.start(options). */
 export function startEmulator(options: EmulatorOptions = {}): Promise<FeishuEmulator> {
 	return FeishuEmulator.start(options);
-}
-
-function ticketKey(ticketId: string, msgId: string): string {
-	return `${ticketId}\u0000${msgId}`;
-}
-
-function resourceKey(messageId: string, fileKey: string): string {
-	return `${messageId}\u0000${fileKey}`;
 }
 
 /** A Feishu-looking 27-character block id, the same for the same document and position. */

@@ -1,47 +1,15 @@
 /** Public types of the Feishu emulator. */
-export type EndpointName =
-	| 'token'
-	| 'whiteboard'
-	| 'messageImage'
-	| 'ticketImage'
-	| 'baikeFile'
-	| 'documentBlocks'
-	| 'wikiNode'
-	| 'messageResource'
-	| 'lingoFile'
-	| 'oauthToken';
-/**
- * The endpoints that answer with a file's bytes. Only these are matched by a
- * fault injected without `endpoint`, and only these draw from failRandomly;
- * the token endpoints and the JSON endpoints (documentBlocks, wikiNode) must
- * be named to be faulted.
- */
-export type DownloadEndpoint =
-	'whiteboard' | 'messageImage' | 'ticketImage' | 'baikeFile' | 'messageResource' | 'lingoFile';
-export const ENDPOINTS: readonly EndpointName[] = [
-	'token',
-	'whiteboard',
-	'messageImage',
-	'ticketImage',
-	'baikeFile',
-	'documentBlocks',
-	'wikiNode',
-	'messageResource',
-	'lingoFile',
-	'oauthToken',
-];
-export const DOWNLOAD_ENDPOINTS: readonly DownloadEndpoint[] = [
-	'whiteboard',
-	'messageImage',
-	'ticketImage',
-	'baikeFile',
-	'messageResource',
-	'lingoFile',
-];
+import type { FileStores } from './endpoints';
 
-export function isDownloadEndpoint(endpoint: EndpointName): endpoint is DownloadEndpoint {
-	return (DOWNLOAD_ENDPOINTS as readonly string[]).includes(endpoint);
-}
+/**
+ * The endpoints that answer with a file's bytes: one entry each in endpoints.ts. Only these
+ * are matched by a fault injected without `endpoint`, and only these draw from failRandomly;
+ * the token endpoints and the JSON endpoints (documentBlocks, wikiNode) must be named to be
+ * faulted.
+ */
+export type DownloadEndpoint = keyof FileStores;
+export type EndpointName =
+	DownloadEndpoint | 'token' | 'documentBlocks' | 'wikiNode' | 'oauthToken';
 
 /**
  * How the file name travels in Content-Disposition:
