@@ -200,8 +200,8 @@ export const FILE_ENDPOINTS: { readonly [K in DownloadEndpoint]: FileEndpoint<Fi
 		rateLimit: perSecond(50), // and 1000/min
 		rateLimitStatus: 429,
 		tokens: ['tenant', 'user'],
-		invalid: { code: 1540001 },
-		notFound: { code: 1540001 },
+		invalid: { code: 2250001 },
+		notFound: { code: 2250001 },
 		lookup: ({ params }, store) => store.get(params['file_token'] ?? ''),
 	},
 	messageResource: {

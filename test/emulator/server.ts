@@ -68,7 +68,12 @@ const WIKI_OBJ_TYPES: ReadonlySet<string> = new Set<WikiObjType>([
 const MAX_TOKEN_BODY = 64 * 1024;
 
 type FileMaps = { [K in DownloadEndpoint]: Map<string, FileStores[K]> };
-type StoredDocument = { blocks: DocumentBlock[]; pageSize: number; forbidden: boolean };
+type StoredDocument = {
+	blocks: DocumentBlock[];
+	pageSize: number;
+	forbidden: boolean;
+	deleted: boolean;
+};
 type StoredWikiNode = { node: WikiNode; forbidden: boolean };
 
 function zeroCounters(): EmulatorCounters {
@@ -298,7 +303,12 @@ export class FeishuEmulator {
 			const children = list.filter((b) => b.parent_id === block.block_id).map((b) => b.block_id);
 			if (children.length > 0 || block.block_type === 1) block.children = children;
 		}
-		this.documents.set(documentId, { blocks: list, pageSize, forbidden: opts.forbidden ?? false });
+		this.documents.set(documentId, {
+			blocks: list,
+			pageSize,
+			forbidden: opts.forbidden ?? false,
+			deleted: opts.deleted ?? false,
+		});
 		return structuredClone(list);
 	}
 
@@ -597,7 +607,8 @@ export class FeishuEmulator {
 	/**
 	 * docx block list. page_size: 1..500, default 500; the fixture's pageSize
 	 * caps it. page_token: opaque (base64url of document id and offset), only
-	 * as handed out; the last page has has_more false and no page_token.
+	 * as handed out, else 1770022; the last page has has_more false and no
+	 * page_token.
 	 * document_revision_id: -1 (latest, the default) or a positive integer;
 	 * the current blocks are served either way.
 	 */
@@ -621,13 +632,14 @@ export class FeishuEmulator {
 			return reply.error(1770001);
 		const doc = this.documents.get(documentId);
 		if (!doc) return reply.error(1770002);
+		if (doc.deleted) return reply.error(1770003);
 		if (doc.forbidden) return reply.error(1770032);
 		let offset = 0;
 		const pageToken = query.get('page_token');
 		if (pageToken !== null && pageToken !== '') {
 			const decoded = decodePageToken(pageToken, documentId);
 			if (decoded === undefined || decoded <= 0 || decoded >= doc.blocks.length)
-				return reply.error(1770001);
+				return reply.error(1770022);
 			offset = decoded;
 		}
 		const end = Math.min(doc.blocks.length, offset + Math.min(requested, doc.pageSize));

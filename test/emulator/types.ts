@@ -157,6 +157,8 @@ export interface DocumentOptions {
 	pageSize?: number | undefined;
 	/** true: answer 403 / 1770032. */
 	forbidden?: boolean | undefined;
+	/** true: answer 400 / 1770003 (resource deleted). */
+	deleted?: boolean | undefined;
 	/** Title in the page block; default 'Untitled'. */
 	title?: string | undefined;
 }
