@@ -13,6 +13,7 @@ import {
 	AUTH_ERRORS,
 	BAIKE_ERRORS,
 	DOCX_ERRORS,
+	DRIVE_MEDIA_ERRORS,
 	HELPDESK_ERRORS,
 	LINGO_ERRORS,
 	MESSAGE_IMAGE_ERRORS,
@@ -34,8 +35,11 @@ export interface RateLimit {
 	readonly windowMs: number;
 }
 
-/** How an endpoint refuses a request: a Feishu code, its HTTP status taken from the tables. */
-export type Refusal = { readonly code: number };
+/**
+ * How an endpoint refuses a request: a Feishu code (its HTTP status from the tables), or an
+ * HTTP status without one (drive media's page documents statuses only).
+ */
+export type Refusal = { readonly code: number } | { readonly status: number };
 
 export interface EndpointSpec {
 	readonly name: EndpointName;
@@ -74,6 +78,8 @@ export interface FileEndpoint<S> extends EndpointSpec {
 	readonly wrongToken?: Refusal;
 	/** Answer to a path parameter with broken %-encoding. */
 	readonly invalid: Refusal;
+	/** Serves `Range: bytes=…` (206 with Content-Range, 416 when it cannot be served). */
+	readonly ranges?: boolean;
 	/** A check beyond the access token, before the look-up (helpdesk's second header). */
 	readonly precheck?: (request: FileRequest) => Refusal | undefined;
 	/** The fixture a request names, a refusal, or undefined for `notFound`. */
@@ -86,6 +92,7 @@ export type TicketMessageFixture = {
 	images: Array<FileFixture & { deleted: boolean }>;
 };
 export type MessageResourceFixture = FileFixture & { type: MessageResourceType };
+export type DriveMediaFixture = FileFixture & { forbidden: boolean; deleted: boolean };
 
 /** What each file endpoint stores per fixture key. */
 export interface FileStores {
@@ -95,6 +102,7 @@ export interface FileStores {
 	baikeFile: FileFixture;
 	lingoFile: FileFixture;
 	messageResource: MessageResourceFixture;
+	driveMedia: DriveMediaFixture;
 }
 
 /** The store key of fixtures named by two ids (ticket and message, message and file key). */
@@ -215,11 +223,31 @@ export const FILE_ENDPOINTS: { readonly [K in DownloadEndpoint]: FileEndpoint<Fi
 		tokens: ['tenant', 'user'],
 		invalid: { code: 234001 },
 		notFound: { code: 234003 },
+		// Not on the page, but Lark's official CLI fetches large resources in 8 MB ranges.
+		ranges: true,
 		lookup: ({ params, query }, store) => {
 			const type = query.get('type');
 			if (type !== 'image' && type !== 'file') return { code: 234001 };
 			// A type that does not match the stored one is served anyway, as Feishu does.
 			return store.get(pairKey(params['message_id'] ?? '', params['file_key'] ?? ''));
+		},
+	},
+	driveMedia: {
+		name: 'driveMedia',
+		methods: GET,
+		path: '/open-apis/drive/v1/medias/:file_token/download',
+		doc: 'https://open.feishu.cn/document/server-docs/docs/drive-v1/media/download',
+		errors: DRIVE_MEDIA_ERRORS,
+		rateLimit: perSecond(5), // a special limit; 10,000 a day is also mentioned
+		rateLimitStatus: 429,
+		tokens: ['tenant', 'user'],
+		invalid: { status: 400 },
+		notFound: { status: 404 },
+		ranges: true,
+		lookup: ({ params }, store) => {
+			const media = store.get(params['file_token'] ?? '');
+			if (!media || media.deleted) return undefined;
+			return media.forbidden ? { status: 403 } : media;
 		},
 	},
 };

@@ -133,6 +133,23 @@ export const LINGO_ERRORS = table([
 	[500, 2250002, 'network anomaly, please try again'],
 ]);
 
+/**
+ * drive-v1 media download: https://open.feishu.cn/document/server-docs/docs/drive-v1/media/download
+ * The page documents HTTP statuses only, no codes: the emulator answers them with a codeless
+ * body (Reply.bare), and this table stays empty so that no code is invented for them.
+ */
+export const DRIVE_MEDIA_ERRORS = table([]);
+
+/** The statuses drive media's page documents, and what each means there. */
+export const DRIVE_MEDIA_STATUSES: Readonly<Record<number, string>> = Object.freeze({
+	200: 'the whole file',
+	206: 'the part a Range header asked for',
+	400: 'bad request',
+	403: 'no permission on the media',
+	404: 'the token is missing or was deleted',
+	500: 'server error',
+});
+
 /** A Feishu OAuth v2 error: answered as `{code, error, error_description}`, not `{code, msg}`. */
 export interface OAuthError extends FeishuError {
 	/** RFC 6749 error name sent in `error`; `msg` is the default error_description. */

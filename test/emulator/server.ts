@@ -31,10 +31,13 @@ import { OAuthGrants, TokenStore } from './tokens';
 import type { TokenKind } from './tokens';
 import type {
 	AuthorizationCodeOptions,
+	BareBody,
 	DocumentBlock,
 	DocumentBlockInput,
 	DocumentOptions,
 	DownloadEndpoint,
+	DriveMediaOptions,
+	DriveMediaPatternOptions,
 	EmulatorCounters,
 	EmulatorOptions,
 	EndpointName,
@@ -108,6 +111,8 @@ export class FeishuEmulator {
 	userTokenTtlSeconds: number;
 	/** Lifetime of refresh tokens the OAuth endpoint issues from now on (default 604800). */
 	refreshTokenTtlSeconds: number;
+	/** Body of answers without a Feishu code (drive media's 403 / 404 / 416): 'msg' or 'empty'. */
+	bareErrorBody: BareBody;
 	counters: EmulatorCounters = zeroCounters();
 	requestLog: RequestLogEntry[] = [];
 
@@ -141,6 +146,7 @@ export class FeishuEmulator {
 		this.oauthClientSecret = opts.oauthClientSecret ?? this.appSecret;
 		this.userTokenTtlSeconds = opts.userTokenTtlSeconds ?? 7200;
 		this.refreshTokenTtlSeconds = opts.refreshTokenTtlSeconds ?? 604800;
+		this.bareErrorBody = opts.bareErrorBody ?? 'msg';
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((err: unknown) => crash(res, err));
 		});
@@ -266,6 +272,27 @@ export class FeishuEmulator {
 	}
 
 	/**
+	 * A document's media for drive media download (the `image.token` of a docx image block,
+	 * file blocks, sheet and bitable attachments). Served whole, or in part for a
+	 * `Range: bytes=…` header (206). `forbidden: true` answers 403, `deleted: true` 404, both
+	 * without a Feishu code. With `size`, a streamed pattern file.
+	 */
+	addDriveMedia(token: string, opts: DriveMediaPatternOptions): PatternFile;
+	addDriveMedia(token: string, opts?: DriveMediaOptions): Buffer;
+	addDriveMedia(
+		token: string,
+		opts: DriveMediaOptions | DriveMediaPatternOptions = {},
+	): Buffer | PatternFile {
+		const [fixture, result] = this.fileOrPattern(opts, 'addDriveMedia');
+		this.files.driveMedia.set(token, {
+			...fixture,
+			forbidden: opts.forbidden ?? false,
+			deleted: opts.deleted ?? false,
+		});
+		return result;
+	}
+
+	/**
 	 * A docx document for the block list. The page block (block_type 1,
 	 * block_id = documentId) comes first and is added here; `blocks` follow in
 	 * order: 'text' is a text block (type 2), { whiteboard: token } a board
@@ -355,7 +382,7 @@ export class FeishuEmulator {
 
 	/**
 	 * A user_access_token, accepted where the page allows one (whiteboard,
-	 * baike, lingo, document blocks, wiki node, message resources). Once
+	 * baike, lingo, document blocks, wiki node, message resources, drive media). Once
 	 * expired it answers 99991677.
 	 */
 	addUserToken(token: string, ttlSeconds = Infinity): void {
@@ -462,6 +489,7 @@ export class FeishuEmulator {
 		if (!route) return reply.notFound();
 		const spec = ENDPOINT_SPECS[route.endpoint];
 		reply.errors = spec.errors;
+		reply.bareBody = this.bareErrorBody;
 
 		this.counters.downloads[route.endpoint] += 1;
 		if (route.endpoint === 'token') this.counters.tokenRequests += 1;
@@ -519,11 +547,13 @@ export class FeishuEmulator {
 			: (spec.wrongToken ?? { code: ERROR_CODES.invalidToken });
 		if (refusal) return this.refuse(reply, refusal);
 		const found = spec.lookup(request, this.files[endpoint]) ?? spec.notFound;
-		return 'body' in found ? reply.file(found) : this.refuse(reply, found);
+		if (!('body' in found)) return this.refuse(reply, found);
+		const range = spec.ranges ? req.headers.range : undefined;
+		return reply.file(found, range);
 	}
 
 	private refuse(reply: Reply, refusal: Refusal): Promise<void> {
-		return reply.error(refusal.code);
+		return 'code' in refusal ? reply.error(refusal.code) : reply.bare(refusal.status);
 	}
 
 	private takeFault(route: Route): Fault | undefined {
@@ -557,9 +587,15 @@ export class FeishuEmulator {
 			case 'status':
 				await reply.raw(fault.status, fault.body, fault.contentType);
 				return true;
+			case 'bareStatus':
+				await reply.bare(fault.status, fault.body);
+				return true;
 			case 'jsonOn200': {
-				const code = fault.code ?? ENDPOINT_SPECS[endpoint].notFound.code;
-				if (endpoint === 'oauthToken') await reply.oauthError(code, 200);
+				const notFound = ENDPOINT_SPECS[endpoint].notFound;
+				const code = fault.code ?? ('code' in notFound ? notFound.code : undefined);
+				// An endpoint without codes gets its own "not found" body, on 200.
+				if (code === undefined) await reply.bare(200, 'msg', {}, 'not found');
+				else if (endpoint === 'oauthToken') await reply.oauthError(code, 200);
 				else await reply.error(code, 200);
 				return true;
 			}

@@ -36,6 +36,11 @@ export type Fault =
 			resetSeconds?: number | undefined;
 			limit?: number | undefined;
 	  }
+	/**
+	 * An HTTP status whose body carries no Feishu code, as drive media answers its 403 / 404:
+	 * `{"msg": "<reason>"}` or an empty body (default: the emulator's bareErrorBody).
+	 */
+	| { kind: 'bareStatus'; status: number; body?: BareBody | undefined }
 	/** A non-Feishu answer, e.g. a proxy's 502 HTML page. */
 	| { kind: 'status'; status: number; body?: string | undefined; contentType?: string | undefined }
 	/** Full Content-Length, half the body, then the socket is reset (RST: the client sees ECONNRESET). */
@@ -51,11 +56,14 @@ export type Fault =
 	/** 99991663 although the token is valid (token revoked server-side). */
 	| { kind: 'tokenInvalid' };
 
+/** Body of a codeless error answer: `{"msg": "not found"}` style, or none at all. */
+export type BareBody = 'msg' | 'empty';
+
 export interface FaultOptions {
 	/** Only requests to this endpoint; when omitted, any file download endpoint (never a token or JSON endpoint). */
 	endpoint?: EndpointName | undefined;
 	/**
-	 * Only requests for this id: whiteboard id, image key, file token, document id,
+	 * Only requests for this id: whiteboard id, image key, file token (baike, Lingo, drive media), document id,
 	 * wiki `token` query value, ticket_id or msg_id, message_id or file_key.
 	 */
 	id?: string | undefined;
@@ -81,6 +89,8 @@ export interface EmulatorOptions {
 	userTokenTtlSeconds?: number | undefined;
 	/** Lifetime of refresh tokens the OAuth token endpoint issues; default 604800. */
 	refreshTokenTtlSeconds?: number | undefined;
+	/** Body of answers without a Feishu code (drive media's 403 / 404); default 'msg'. */
+	bareErrorBody?: BareBody | undefined;
 }
 
 export interface FileFixtureOptions {
@@ -118,6 +128,17 @@ export interface PatternFileOptions extends Omit<FileFixtureOptions, 'bytes'> {
 	/** Seed of the generated content; default derived from the fixture counter. */
 	seed?: number | undefined;
 }
+
+export interface DriveMediaFlags {
+	/** true: answer 403 (no permission on the media). */
+	forbidden?: boolean | undefined;
+	/** true: answer 404, as for an unknown token. */
+	deleted?: boolean | undefined;
+}
+
+export interface DriveMediaOptions extends FileFixtureOptions, DriveMediaFlags {}
+
+export interface DriveMediaPatternOptions extends PatternFileOptions, DriveMediaFlags {}
 
 export type MessageResourceType = 'image' | 'file';
 
