@@ -194,6 +194,25 @@ export function sniffImageMime(bytes: Uint8Array): string {
 	return 'application/octet-stream';
 }
 
+/** Pixel size from a PNG, GIF or baseline/progressive JPEG header; undefined for anything else. */
+export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+	const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const mime = sniffImageMime(b);
+	if (mime === 'image/png' && b.length >= 24)
+		return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+	if (mime === 'image/gif' && b.length >= 10)
+		return { width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
+	if (mime !== 'image/jpeg') return undefined;
+	// Walk the marker segments to the first start-of-frame (SOF0..SOF3).
+	for (let at = 2; at + 9 <= b.length && b[at] === 0xff;) {
+		const marker = b[at + 1] ?? 0;
+		if (marker >= 0xc0 && marker <= 0xc3)
+			return { width: b.readUInt16BE(at + 7), height: b.readUInt16BE(at + 5) };
+		at += 2 + b.readUInt16BE(at + 2);
+	}
+	return undefined;
+}
+
 export const PATTERN_CHUNK_SIZE = 64 * 1024;
 
 /**

@@ -46,6 +46,8 @@ export type {
 	DocumentBlock,
 	DocumentBlockInput,
 	DocumentBlockSpec,
+	DocumentBoard,
+	DocumentImage,
 	DocumentOptions,
 	DownloadEndpoint,
 	DriveMediaFlags,

@@ -271,7 +271,7 @@ async function main(): Promise<void> {
 						'text',
 						{ whiteboard: 'wbInDoc' },
 						'text',
-						{ block_type: 27, image: { token: 'boxImg' } },
+						{ block_type: 27, image: { token: 'boxImg', width: 10, height: 10 } },
 					],
 					{
 						pageSize: 2,

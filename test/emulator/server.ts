@@ -22,7 +22,7 @@ import {
 import type { FileRequest, FileStores, Refusal } from './endpoints';
 import { ERROR_CODES } from './errors';
 import { FaultQueue, RandomFaults, SlidingWindowLimiter } from './faults';
-import { makePng, sha256OfPattern, sniffImageMime } from './images';
+import { imageSize, makePng, sha256OfPattern, sniffImageMime } from './images';
 import { Reply } from './reply';
 import type { FileFixture } from './reply';
 import { matchRoute, routeIds } from './routes';
@@ -34,6 +34,9 @@ import type {
 	BareBody,
 	DocumentBlock,
 	DocumentBlockInput,
+	DocumentBlockSpec,
+	DocumentBoard,
+	DocumentImage,
 	DocumentOptions,
 	DownloadEndpoint,
 	DriveMediaOptions,
@@ -295,9 +298,10 @@ export class FeishuEmulator {
 	/**
 	 * A docx document for the block list. The page block (block_type 1,
 	 * block_id = documentId) comes first and is added here; `blocks` follow in
-	 * order: 'text' is a text block (type 2), { whiteboard: token } a board
-	 * block (type 43, board.token), anything else is served as given with
-	 * block_id (default: derived from the document id and position) and
+	 * document order and may mix text, whiteboards (type 43, board.token) and
+	 * images (type 27, image.token, downloadable through addDriveMedia
+	 * fixtures); see DocumentBlockInput. A DocumentBlockSpec is served as given
+	 * with block_id (default: derived from the document id and position) and
 	 * parent_id (default: the page) filled in. Returns the blocks as served.
 	 */
 	addDocument(
@@ -319,7 +323,12 @@ export class FeishuEmulator {
 				},
 			},
 		];
-		for (const [i, input] of blocks.entries()) list.push(documentBlock(documentId, i + 1, input));
+		const mediaSize = (token: string): { width: number; height: number } | undefined => {
+			const media = this.files.driveMedia.get(token);
+			return media?.body.kind === 'buffer' ? imageSize(media.body.bytes) : undefined;
+		};
+		for (const [i, input] of blocks.entries())
+			list.push(documentBlock(documentId, i + 1, input, mediaSize));
 		const ids = new Set<string>();
 		for (const block of list) {
 			if (ids.has(block.block_id))
@@ -849,30 +858,52 @@ function blockId(documentId: string, position: number): string {
 	return digest.replace(/[^A-Za-z0-9]/g, '').slice(0, 27);
 }
 
+/** Size of an image block whose input names none. */
+const DEFAULT_IMAGE_SIZE = { width: 640, height: 480 };
+
 function documentBlock(
 	documentId: string,
 	position: number,
 	input: DocumentBlockInput,
+	mediaSize: (token: string) => { width: number; height: number } | undefined,
 ): DocumentBlock {
-	const block_id = blockId(documentId, position);
-	if (input === 'text') {
-		const content = `Paragraph ${position}`;
-		return {
-			block_id,
-			parent_id: documentId,
-			block_type: 2,
-			text: { elements: [{ text_run: { content, text_element_style: {} } }], style: {} },
-		};
-	}
+	const head = { block_id: blockId(documentId, position), parent_id: documentId };
+	const text = (content: string): DocumentBlock => {
+		const elements = [{ text_run: { content, text_element_style: {} } }];
+		return { ...head, block_type: 2, text: { elements, style: {} } };
+	};
+	if (input === 'text') return text(`Paragraph ${position}`);
 	if (typeof input !== 'object' || input === null)
 		throw new TypeError(`addDocument: bad block ${String(input)}`);
-	if (!('block_type' in input))
-		return { block_id, parent_id: documentId, block_type: 43, board: { token: input.whiteboard } };
+	if ('block_type' in input) return specBlock(head, input);
+	if ('whiteboard' in input) {
+		const board: DocumentBoard = { token: input.whiteboard };
+		if (input.width !== undefined) board.width = input.width;
+		if (input.height !== undefined) board.height = input.height;
+		return { ...head, block_type: 43, board };
+	}
+	if ('image' in input) {
+		const size = mediaSize(input.image) ?? DEFAULT_IMAGE_SIZE;
+		const image: DocumentImage = {
+			token: input.image,
+			width: input.width ?? size.width,
+			height: input.height ?? size.height,
+		};
+		return { ...head, block_type: 27, image };
+	}
+	return text(input.text);
+}
+
+/** A block given in full: served as given, with block_id and parent_id filled in when omitted. */
+function specBlock(
+	head: { block_id: string; parent_id: string },
+	input: DocumentBlockSpec,
+): DocumentBlock {
 	const copy = structuredClone(input);
 	return {
 		...copy,
-		block_id: input.block_id ?? block_id,
-		parent_id: input.parent_id ?? documentId,
+		block_id: input.block_id ?? head.block_id,
+		parent_id: input.parent_id ?? head.parent_id,
 		block_type: input.block_type,
 	};
 }

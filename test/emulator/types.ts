@@ -157,8 +157,23 @@ export interface DocumentBlock {
 	parent_id: string;
 	block_type: number;
 	children?: string[];
-	board?: { token: string };
+	/** block_type 43: `token` is the whiteboard id. */
+	board?: DocumentBoard;
+	/** block_type 27: `token` is downloaded through drive media. */
+	image?: DocumentImage;
 	[field: string]: unknown;
+}
+
+export interface DocumentBoard {
+	token: string;
+	width?: number | undefined;
+	height?: number | undefined;
+}
+
+export interface DocumentImage {
+	token: string;
+	width: number;
+	height: number;
 }
 
 /** A block given to addDocument: any fields, passed through; block_id and parent_id are filled in when omitted. */
@@ -166,12 +181,25 @@ export interface DocumentBlockSpec {
 	block_id?: string | undefined;
 	block_type: number;
 	parent_id?: string | undefined;
-	board?: { token: string } | undefined;
+	board?: DocumentBoard | undefined;
+	image?: DocumentImage | undefined;
 	[field: string]: unknown;
 }
 
-/** 'text': a text block (type 2); { whiteboard: token }: a board block (type 43) embedding that whiteboard. */
-export type DocumentBlockInput = 'text' | { whiteboard: string } | DocumentBlockSpec;
+/**
+ * One block of addDocument, in document order:
+ * - 'text' or { text }: a text block (type 2), default content "Paragraph <position>"
+ * - { whiteboard, width?, height? }: a board block (type 43) embedding that whiteboard
+ * - { image, width?, height? }: an image block (type 27) whose token drive media serves; the
+ *   size defaults to the drive media fixture's picture when added before, else 640x480
+ * - any DocumentBlockSpec, served as given
+ */
+export type DocumentBlockInput =
+	| 'text'
+	| { text: string }
+	| { whiteboard: string; width?: number | undefined; height?: number | undefined }
+	| { image: string; width?: number | undefined; height?: number | undefined }
+	| DocumentBlockSpec;
 
 export interface DocumentOptions {
 	/** Largest page the endpoint answers with, whatever page_size asks for (to exercise pagination). */
