@@ -22,7 +22,15 @@ import {
 import type { FileRequest, FileStores, Refusal } from './endpoints';
 import { ERROR_CODES } from './errors';
 import { FaultQueue, RandomFaults, SlidingWindowLimiter } from './faults';
-import { imageSize, makePng, sha256OfPattern, sniffImageMime } from './images';
+import {
+	imageSize,
+	makeGif,
+	makeJpeg,
+	makePng,
+	makeSvg,
+	sha256OfPattern,
+	sniffImageMime,
+} from './images';
 import { Reply } from './reply';
 import type { FileFixture } from './reply';
 import { matchRoute, routeIds } from './routes';
@@ -54,6 +62,9 @@ import type {
 	PatternFileOptions,
 	RequestLogEntry,
 	TicketMessageOptions,
+	WhiteboardFormat,
+	WhiteboardImage,
+	WhiteboardOptions,
 	WikiNode,
 	WikiNodeOptions,
 	WikiObjType,
@@ -191,14 +202,30 @@ export class FeishuEmulator {
 
 	// ---- fixtures: each returns the bytes it will serve ---------------------
 
-	addWhiteboard(
-		id: string,
-		bytes?: Uint8Array,
-		opts: Omit<FileFixtureOptions, 'bytes'> = {},
-	): Buffer {
-		const fixture = this.fixture({ ...opts, bytes });
+	/**
+	 * A whiteboard picture. Feishu may answer in PNG, JPEG, GIF or SVG: the Content-Type is
+	 * sniffed from `bytes` (or given); without bytes a fresh picture in `opts.format`.
+	 */
+	addWhiteboard(id: string, bytes?: Uint8Array, opts: WhiteboardOptions = {}): Buffer {
+		const fixture = this.fixture({ ...opts, bytes }, opts.format);
 		this.files.whiteboard.set(id, fixture);
 		return bytesOf(fixture);
+	}
+
+	/**
+	 * Replaces a whiteboard's picture, as when someone edits the board between two runs:
+	 * its bytes (and so its sha256) change; its file name and disposition stay unless given.
+	 * Returns the new bytes.
+	 */
+	setWhiteboardImage(id: string, image: Uint8Array | WhiteboardImage): Buffer {
+		const current = this.files.whiteboard.get(id);
+		if (!current) throw new RangeError(`setWhiteboardImage: no whiteboard ${id}`);
+		const opts: WhiteboardImage = image instanceof Uint8Array ? { bytes: image } : image;
+		return this.addWhiteboard(id, opts.bytes, {
+			fileName: current.fileName,
+			dispositionStyle: current.dispositionStyle,
+			...withoutUndefined(opts),
+		});
 	}
 
 	/** `uploadedByApp: false` answers 234008, `deleted: true` answers 234005. */
@@ -822,9 +849,9 @@ export class FeishuEmulator {
 		return [fixture, { size, seed, sha256: () => sha256OfPattern(size, seed) }];
 	}
 
-	/** Default bytes are a fresh 16x16 PNG per fixture, so no two fixtures match. */
-	private fixture(opts: FileFixtureOptions): FileFixture {
-		const bytes = opts.bytes ? Buffer.from(opts.bytes) : makePng(16, 16, this.nextSeed++);
+	/** Default bytes are a fresh 16x16 picture per fixture (PNG unless told), so no two match. */
+	private fixture(opts: FileFixtureOptions, format: WhiteboardFormat = 'png'): FileFixture {
+		const bytes = opts.bytes ? Buffer.from(opts.bytes) : freshPicture(format, this.nextSeed++);
 		if (opts.fileName !== undefined) assertHeaderSafeName(opts.fileName);
 		return {
 			body: { kind: 'buffer', bytes },
@@ -953,6 +980,24 @@ function parseParams(
 		return out;
 	}
 	return type.includes('json') ? undefined : form();
+}
+
+function freshPicture(format: WhiteboardFormat, seed: number): Buffer {
+	switch (format) {
+		case 'png':
+			return makePng(16, 16, seed);
+		case 'jpeg':
+			return makeJpeg(seed);
+		case 'gif':
+			return makeGif(seed);
+		case 'svg':
+			return makeSvg(160, 90, seed);
+	}
+}
+
+/** The fields that are set, so that spreading them cannot blank a default. */
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** A copy, so a test mutating what add* returned cannot change what is served. */

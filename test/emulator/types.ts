@@ -104,6 +104,19 @@ export interface FileFixtureOptions {
 	dispositionStyle?: DispositionStyle | undefined;
 }
 
+/** The picture formats Feishu may answer a whiteboard in (2026 pages). */
+export type WhiteboardFormat = 'png' | 'jpeg' | 'gif' | 'svg';
+
+export interface WhiteboardOptions extends Omit<FileFixtureOptions, 'bytes'> {
+	/** Format of the generated default picture (when no bytes are given); default 'png'. */
+	format?: WhiteboardFormat | undefined;
+}
+
+/** A whiteboard's new picture for setWhiteboardImage; name and disposition stay unless given. */
+export interface WhiteboardImage extends FileFixtureOptions {
+	format?: WhiteboardFormat | undefined;
+}
+
 export interface MessageImageOptions extends FileFixtureOptions {
 	/** false: the image was sent by someone else, answer 234008. Default true. */
 	uploadedByApp?: boolean | undefined;
