@@ -62,20 +62,34 @@ export const BAIKE_ERRORS = table([
 ]);
 
 /**
- * Codes of the endpoints added after the four pages (not in shared/feishu-api;
- * codes from Feishu's docx, wiki, im and lingo references, msg wording the
- * emulator's own where the reference's is not at hand).
+ * The endpoints added after the four pages (not in shared/feishu-api): codes and statuses as
+ * checked against Feishu's 2026 pages (shared/feishu-api/checked-facts.md); `msg` is the
+ * page's 描述 where a copy of it was at hand, else the emulator's wording (said per table).
  */
 
-/** docx-v1 document-block list ("获取文档所有块"). */
+/**
+ * docx-v1 "list blocks" (获取文档所有块):
+ * https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document-block/list
+ * 1771001-1771005 are server-side: a client should retry them.
+ */
 export const DOCX_ERRORS = table([
 	[400, 1770001, 'invalid param'],
 	[404, 1770002, 'not found'],
+	[400, 1770003, 'resource deleted'],
+	[400, 1770022, 'invalid page token'],
 	[403, 1770032, 'forbidden'],
 	[500, 1771001, 'server internal error'],
+	[500, 1771002, 'gateway server internal error'],
+	[500, 1771003, 'gateway marshal error'],
+	[500, 1771004, 'gateway unmarshal error'],
+	[503, 1771005, 'system under maintenance'],
 ]);
 
-/** wiki-v2 spaces/get_node. */
+/**
+ * wiki-v2 spaces/get_node:
+ * https://open.feishu.cn/document/server-docs/docs/wiki-v2/space-node/get_node
+ * 131002 (a missing `token`, an unknown `obj_type`) is the emulator's choice; msg wording its own.
+ */
 export const WIKI_ERRORS = table([
 	[400, 131002, 'param err'],
 	[400, 131005, 'not found'],
@@ -83,20 +97,58 @@ export const WIKI_ERRORS = table([
 ]);
 
 /**
- * im-v1 message resources. Kept to two codes: 234001 for a bad parameter
- * (missing or unknown `type`, broken id encoding), 234003 for a file_key that
- * is not in the message, including a message the emulator does not know.
+ * im-v1 message resources (获取消息中的资源文件):
+ * https://open.feishu.cn/document/server-docs/im-v1/message/get-2
+ * Statuses and msg from the page's table (its Lark copy, open.larksuite.com, same path): every
+ * code at 400 but 234002 at 401 (checked-facts.md gives statuses for 234003, 234004 and 234037
+ * only). 234007 (bot feature off) is in the image endpoint's table, not in this one.
  */
 export const MESSAGE_RESOURCE_ERRORS = table([
+	[400, 230110, 'Action unavailable as the message has been deleted.'],
 	[400, 234001, 'Invalid request param.'],
-	[400, 234003, 'file not in message'],
+	[401, 234002, 'Unauthorized.'],
+	[400, 234003, 'File not in message.'],
+	[400, 234004, 'App not in chat.'],
+	[400, 234009, 'Lack of necessary permissions.'],
+	[400, 234019, 'scope CheckAppTenant fail.'],
+	[400, 234037, 'Downloaded file size exceeds limit.'],
+	[400, 234038, 'Do not allow downloading of message resources in restricted mode.'],
+	[400, 234040, 'The message is invisible to the operator.'],
+	[400, 234041, 'Tenant master key has been deleted, please contact the tenant administrator.'],
+	[
+		400,
+		234042,
+		'Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.',
+	],
+	[400, 234043, 'Unsupported message type.'],
 ]);
 
-/** lingo-v1 file download: the same codes as baike's. */
+/**
+ * lingo-v1 file download: https://open.feishu.cn/document/lingo-v1/file/download
+ * Lingo's own codes, not baike's: 2250001 (invalid parameter) and 2250002 (network anomaly, to
+ * be retried). msg wording the emulator's.
+ */
 export const LINGO_ERRORS = table([
-	[400, 1540001, 'invalid param'],
-	[500, 1540002, 'network anomaly, please try again'],
+	[400, 2250001, 'invalid param'],
+	[500, 2250002, 'network anomaly, please try again'],
 ]);
+
+/**
+ * drive-v1 media download: https://open.feishu.cn/document/server-docs/docs/drive-v1/media/download
+ * The page documents HTTP statuses only, no codes: the emulator answers them with a codeless
+ * body (Reply.bare), and this table stays empty so that no code is invented for them.
+ */
+export const DRIVE_MEDIA_ERRORS = table([]);
+
+/** The statuses drive media's page documents, and what each means there. */
+export const DRIVE_MEDIA_STATUSES: Readonly<Record<number, string>> = Object.freeze({
+	200: 'the whole file',
+	206: 'the part a Range header asked for',
+	400: 'bad request',
+	403: 'no permission on the media',
+	404: 'the token is missing or was deleted',
+	500: 'server error',
+});
 
 /** A Feishu OAuth v2 error: answered as `{code, error, error_description}`, not `{code, msg}`. */
 export interface OAuthError extends FeishuError {
@@ -194,7 +246,12 @@ export function findError(code: number): FeishuError | undefined {
 	return undefined;
 }
 
-/** Like findError, but an undocumented code still yields a usable entry (HTTP 400). */
-export function errorFor(code: number): FeishuError {
-	return findError(code) ?? { httpStatus: 400, code, msg: `undocumented error ${code}` };
+/**
+ * The entry for `code`: from the answering endpoint's own `table` when it lists the code, else
+ * from any table; an undocumented code still yields a usable entry (HTTP 400).
+ */
+export function errorFor(code: number, table?: Readonly<Record<number, FeishuError>>): FeishuError {
+	return (
+		table?.[code] ?? findError(code) ?? { httpStatus: 400, code, msg: `undocumented error ${code}` }
+	);
 }

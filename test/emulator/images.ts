@@ -156,9 +156,18 @@ const JPEG_8X8_GREY: readonly number[] = [
 	0xd9, // EOI
 ];
 
-/** A real, decodable 8x8 baseline JPEG (starts FFD8FF, ends FFD9). */
-export function makeJpeg(): Buffer {
-	return Buffer.from(JPEG_8X8_GREY);
+/**
+ * A real, decodable 8x8 baseline JPEG (starts FFD8FF, ends FFD9). With a `seed`, a comment
+ * segment (COM) carrying it follows SOI, so that fixtures differ byte for byte.
+ */
+export function makeJpeg(seed?: number): Buffer {
+	const jpeg = Buffer.from(JPEG_8X8_GREY);
+	if (seed === undefined) return jpeg;
+	const text = Buffer.from(`seed ${seed}`, 'latin1');
+	const com = Buffer.alloc(4);
+	com.writeUInt16BE(0xfffe, 0);
+	com.writeUInt16BE(text.length + 2, 2);
+	return Buffer.concat([jpeg.subarray(0, 2), com, text, jpeg.subarray(2)]);
 }
 
 /** The classic 43-byte 1x1 transparent GIF89a. */
@@ -168,10 +177,37 @@ const GIF_1X1: readonly number[] = [
 	0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
 ];
 
-/** A valid 1x1 GIF89a. */
-export function makeGif(): Buffer {
-	return Buffer.from(GIF_1X1);
+/** A valid 1x1 GIF89a; with a `seed`, a comment extension carrying it comes before the trailer. */
+export function makeGif(seed?: number): Buffer {
+	const gif = Buffer.from(GIF_1X1);
+	if (seed === undefined) return gif;
+	const text = Buffer.from(`seed ${seed}`, 'latin1');
+	const comment = Buffer.concat([Buffer.from([0x21, 0xfe, text.length]), text, Buffer.from([0])]);
+	return Buffer.concat([gif.subarray(0, -1), comment, gif.subarray(-1)]);
 }
+
+/**
+ * A small valid SVG (Feishu may answer a whiteboard as image/svg+xml): a frame and a few shapes
+ * whose places come from `seed`, so that two seeds never give the same document.
+ */
+export function makeSvg(width = 160, height = 90, seed = 1): Buffer {
+	const rand = mulberry32(seed);
+	const shapes = Array.from({ length: 3 }, (_, i) => {
+		const x = Math.floor(rand() * (width - 40)) + 4;
+		const y = Math.floor(rand() * (height - 30)) + 4;
+		return `<rect x="${x}" y="${y}" width="32" height="20" rx="4" fill="${PALETTE[i]}" stroke="#1f2329"/>`;
+	});
+	const svg = [
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+		`<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+		...shapes,
+		'</svg>',
+		'',
+	];
+	return Buffer.from(svg.join('\n'), 'utf8');
+}
+
+const PALETTE = ['#e1eaff', '#d9f5d6', '#fff5eb'] as const;
 
 /** MIME type from magic bytes; used as the default Content-Type of fixtures. */
 export function sniffImageMime(bytes: Uint8Array): string {
@@ -191,7 +227,30 @@ export function sniffImageMime(bytes: Uint8Array): string {
 	) {
 		return 'image/webp';
 	}
+	// An XML prolog, comments or whitespace may come before the root element.
+	const head = b.toString('utf8', 0, Math.min(b.length, 512)).replace(/^\uFEFF/, '');
+	if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(head))
+		return 'image/svg+xml';
 	return 'application/octet-stream';
+}
+
+/** Pixel size from a PNG, GIF or baseline/progressive JPEG header; undefined for anything else. */
+export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+	const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const mime = sniffImageMime(b);
+	if (mime === 'image/png' && b.length >= 24)
+		return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+	if (mime === 'image/gif' && b.length >= 10)
+		return { width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
+	if (mime !== 'image/jpeg') return undefined;
+	// Walk the marker segments to the first start-of-frame (SOF0..SOF3).
+	for (let at = 2; at + 9 <= b.length && b[at] === 0xff;) {
+		const marker = b[at + 1] ?? 0;
+		if (marker >= 0xc0 && marker <= 0xc3)
+			return { width: b.readUInt16BE(at + 7), height: b.readUInt16BE(at + 5) };
+		at += 2 + b.readUInt16BE(at + 2);
+	}
+	return undefined;
 }
 
 export const PATTERN_CHUNK_SIZE = 64 * 1024;

@@ -6,8 +6,16 @@
 import { STATUS_CODES } from 'node:http';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { errorFor, ERROR_CODES, OAUTH_ERRORS } from './errors';
-import type { DispositionStyle, Fault } from './types';
-import { bodyLength, ChunkCursor, contentDisposition, newLogId, writeBytes } from './wire';
+import type { FeishuError } from './errors';
+import type { BareBody, DispositionStyle, Fault } from './types';
+import {
+	bodyLength,
+	ChunkCursor,
+	contentDisposition,
+	newLogId,
+	parseRange,
+	writeBytes,
+} from './wire';
 import type { Body } from './wire';
 
 export interface FileFixture {
@@ -35,6 +43,10 @@ const RESET_GRACE_MS = 25;
 export class Reply {
 	readonly logId = newLogId();
 	bodyFault: BodyFault | undefined;
+	/** The answering endpoint's error table, consulted first for status and msg. */
+	errors: Readonly<Record<number, FeishuError>> | undefined;
+	/** Body of answers that carry no Feishu code (see bare). */
+	bareBody: BareBody = 'msg';
 	private readonly res: ServerResponse;
 	private readonly hooks: ReplyHooks;
 
@@ -43,15 +55,40 @@ export class Reply {
 		this.hooks = hooks;
 	}
 
-	/** 200 with the fixture's bytes, MIME type and (if named) Content-Disposition. */
-	file(fixture: FileFixture): Promise<void> {
+	/**
+	 * 200 with the fixture's bytes, MIME type and (if named) Content-Disposition. With a
+	 * `range` (the Range header of an endpoint that serves ranges): 206 with that part and
+	 * Content-Range, or 416 when the range cannot be served.
+	 */
+	file(fixture: FileFixture, range?: string): Promise<void> {
 		const headers: OutgoingHttpHeaders = {};
 		if (fixture.contentType !== null) headers['Content-Type'] = fixture.contentType;
 		if (fixture.fileName !== undefined) {
 			const disposition = contentDisposition(fixture.fileName, fixture.dispositionStyle);
 			if (disposition !== undefined) headers['Content-Disposition'] = disposition;
 		}
-		return this.send(200, headers, fixture.body);
+		if (range === undefined) return this.send(200, headers, fixture.body);
+		const size = bodyLength(fixture.body);
+		const part = parseRange(range, size);
+		if (!part) return this.bare(416, undefined, { 'Content-Range': `bytes */${size}` });
+		headers['Content-Range'] = `bytes ${part.start}-${part.end}/${size}`;
+		const length = part.end - part.start + 1;
+		return this.send(206, headers, { kind: 'slice', of: fixture.body, start: part.start, length });
+	}
+
+	/**
+	 * An HTTP status without a Feishu code, as drive media answers (its page documents
+	 * statuses only): `{"msg": "<reason>"}` by default, or with `body` 'empty' no body at all.
+	 */
+	bare(
+		status: number,
+		body: BareBody = this.bareBody,
+		extra: Record<string, string> = {},
+		msg = (STATUS_CODES[status] ?? 'error').toLowerCase(),
+	): Promise<void> {
+		if (body === 'empty')
+			return this.send(status, extra, { kind: 'buffer', bytes: Buffer.alloc(0) });
+		return this.json(status, { msg }, extra);
 	}
 
 	json(status: number, value: unknown, extra: Record<string, string> = {}): Promise<void> {
@@ -66,7 +103,7 @@ export class Reply {
 		msg?: string,
 		extra?: Record<string, string>,
 	): Promise<void> {
-		const row = errorFor(code);
+		const row = errorFor(code, this.errors);
 		return this.json(
 			status ?? row.httpStatus,
 			{ code, msg: msg ?? row.msg, error: { log_id: this.logId } },

@@ -271,7 +271,7 @@ async function main(): Promise<void> {
 						'text',
 						{ whiteboard: 'wbInDoc' },
 						'text',
-						{ block_type: 27, image: { token: 'boxImg' } },
+						{ block_type: 27, image: { token: 'boxImg', width: 10, height: 10 } },
 					],
 					{
 						pageSize: 2,
@@ -324,14 +324,14 @@ async function main(): Promise<void> {
 				await expectError(await get(`${base}?page_size=501`), 400, 1770001);
 				await expectError(await get(`${base}?page_size=0`), 400, 1770001);
 				await expectError(await get(`${base}?page_size=ten`), 400, 1770001);
-				await expectError(await get(`${base}?page_token=not-a-token`), 400, 1770001);
+				await expectError(await get(`${base}?page_token=not-a-token`), 400, 1770022);
 				await expectError(await get(`${base}?document_revision_id=latest`), 400, 1770001);
 				emu.addDocument('doxcnDoc2', ['text', 'text', 'text'], { pageSize: 1 });
 				const other = await anyJson(await get('/open-apis/docx/v1/documents/doxcnDoc2/blocks'));
-				await expectError(await get(`${base}?page_token=${other.data.page_token}`), 400, 1770001);
+				await expectError(await get(`${base}?page_token=${other.data.page_token}`), 400, 1770022);
 				const missing = await expectError(
 					await get('/open-apis/docx/v1/documents/nope/blocks'),
-					400,
+					404,
 					1770002,
 				);
 				assert.equal(missing.msg, 'not found');
@@ -475,7 +475,7 @@ async function main(): Promise<void> {
 				400,
 				234003,
 			);
-			assert.equal(notIn.msg, 'file not in message');
+			assert.equal(notIn.msg, 'File not in message.');
 			await expectError(
 				await get('/open-apis/im/v1/messages/om_nope/resources/img_v3_res?type=image'),
 				400,
@@ -510,9 +510,9 @@ async function main(): Promise<void> {
 			for (let step = await reader.read(); !step.done; step = await reader.read())
 				hash.update(step.value);
 			assert.equal(hash.digest('hex'), big.sha256());
-			await expectError(await get('/open-apis/lingo/v1/files/nope/download'), 400, 1540001);
+			await expectError(await get('/open-apis/lingo/v1/files/nope/download'), 400, 2250001);
 			// Lingo and baike are separate stores.
-			await expectError(await get('/open-apis/lingo/v1/files/boxbcSmall/download'), 400, 1540001);
+			await expectError(await get('/open-apis/lingo/v1/files/boxbcSmall/download'), 400, 2250001);
 		});
 
 		await check(
@@ -803,8 +803,8 @@ async function main(): Promise<void> {
 					{ endpoint: 'messageResource', id: 'img_v3_res' },
 				);
 				await expectError(await get(resPath), 429, 99991400);
-				emu.injectFault({ kind: 'error', code: 1540002 }, { endpoint: 'lingoFile' });
-				await expectError(await get('/open-apis/lingo/v1/files/lingoSmall/download'), 500, 1540002);
+				emu.injectFault({ kind: 'error', code: 2250002 }, { endpoint: 'lingoFile' });
+				await expectError(await get('/open-apis/lingo/v1/files/lingoSmall/download'), 500, 2250002);
 				emu.injectFault({ kind: 'error', code: 20050 }, { endpoint: 'oauthToken' });
 				const oe = await fetch(oauthUrl, { method: 'POST', body: '{}' });
 				assert.equal(oe.status, 500);

@@ -1,32 +1,54 @@
 /**
  * A Feishu (Lark) Open API emulator for tests: node:http on 127.0.0.1, a
- * random port, no dependencies. It answers the token endpoint and the four
- * image downloads with the status codes, error codes, messages and headers
- * of the Feishu pages in shared/feishu-api/, and lets a test inject the
- * failures a real network and gateway produce. It also answers the docx
- * block list, wiki get_node, message resources, lingo file downloads and
- * the OAuth v2 (user_access_token) token endpoint.
+ * random port, no dependencies. It answers the token endpoint and the file
+ * downloads of endpoints.ts with the status codes, error codes, messages and
+ * headers of their Feishu pages, and lets a test inject the failures a real
+ * network and gateway produce. It also answers the docx block list, wiki
+ * get_node and the OAuth v2 (user_access_token) token endpoint.
  */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import {
+	DOWNLOAD_ENDPOINTS,
+	ENDPOINT_SPECS,
+	ENDPOINTS,
+	FILE_ENDPOINTS,
+	isDownloadEndpoint,
+	pairKey,
+} from './endpoints';
+import type { FileRequest, FileStores, Refusal } from './endpoints';
 import { ERROR_CODES } from './errors';
 import { FaultQueue, RandomFaults, SlidingWindowLimiter } from './faults';
-import { makePng, sha256OfPattern, sniffImageMime } from './images';
+import {
+	imageSize,
+	makeGif,
+	makeJpeg,
+	makePng,
+	makeSvg,
+	sha256OfPattern,
+	sniffImageMime,
+} from './images';
 import { Reply } from './reply';
 import type { FileFixture } from './reply';
 import { matchRoute, routeIds } from './routes';
 import type { Route } from './routes';
 import { OAuthGrants, TokenStore } from './tokens';
 import type { TokenKind } from './tokens';
-import { ENDPOINTS, isDownloadEndpoint } from './types';
 import type {
 	AuthorizationCodeOptions,
+	BareBody,
 	DocumentBlock,
 	DocumentBlockInput,
+	DocumentBlockSpec,
+	DocumentBoard,
+	DocumentImage,
 	DocumentOptions,
+	DownloadEndpoint,
+	DriveMediaOptions,
+	DriveMediaPatternOptions,
 	EmulatorCounters,
 	EmulatorOptions,
 	EndpointName,
@@ -36,46 +58,19 @@ import type {
 	MessageImageOptions,
 	MessageResourceOptions,
 	MessageResourcePatternOptions,
-	MessageResourceType,
 	PatternFile,
 	PatternFileOptions,
 	RequestLogEntry,
 	TicketMessageOptions,
+	WhiteboardFormat,
+	WhiteboardImage,
+	WhiteboardOptions,
 	WikiNode,
 	WikiNodeOptions,
 	WikiObjType,
 } from './types';
 import { assertHeaderSafeName } from './wire';
 
-/** Code a jsonOn200 fault sends when it names none: each endpoint's "no such resource". */
-const JSON_ON_200_DEFAULT: Record<EndpointName, number> = {
-	token: 10003,
-	whiteboard: 2890003,
-	messageImage: 234005,
-	ticketImage: 154004,
-	baikeFile: 1540001,
-	documentBlocks: 1770002,
-	wikiNode: 131005,
-	messageResource: 234003,
-	lingoFile: 1540001,
-	oauthToken: 20003,
-};
-/**
- * x-ogw-ratelimit-limit of rateLimit faults: per-second limits from the pages
- * (whiteboard 10, baike 50, OAuth token 50), else 50.
- */
-const DOCUMENTED_LIMIT: Record<EndpointName, number> = {
-	token: 50,
-	whiteboard: 10,
-	messageImage: 50,
-	ticketImage: 50,
-	baikeFile: 50,
-	documentBlocks: 50,
-	wikiNode: 50,
-	messageResource: 50,
-	lingoFile: 50,
-	oauthToken: 50,
-};
 /** docx block list: page_size default and maximum. */
 const MAX_BLOCK_PAGE = 500;
 const WIKI_OBJ_TYPES: ReadonlySet<string> = new Set<WikiObjType>([
@@ -87,15 +82,16 @@ const WIKI_OBJ_TYPES: ReadonlySet<string> = new Set<WikiObjType>([
 	'file',
 	'slides',
 ]);
-/** Feishu image keys look like img_v2_…; an unknown key of that shape is "deleted", any other is malformed. */
-const IMAGE_KEY_SHAPE = /^img_[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_BODY = 64 * 1024;
 
-type MessageImage = FileFixture & { uploadedByApp: boolean; deleted: boolean };
-type TicketMessage = { type: 'img' | 'post'; images: Array<FileFixture & { deleted: boolean }> };
-type StoredDocument = { blocks: DocumentBlock[]; pageSize: number; forbidden: boolean };
+type FileMaps = { [K in DownloadEndpoint]: Map<string, FileStores[K]> };
+type StoredDocument = {
+	blocks: DocumentBlock[];
+	pageSize: number;
+	forbidden: boolean;
+	deleted: boolean;
+};
 type StoredWikiNode = { node: WikiNode; forbidden: boolean };
-type MessageResource = FileFixture & { type: MessageResourceType };
 
 function zeroCounters(): EmulatorCounters {
 	const downloads = {} as Record<EndpointName, number>;
@@ -129,6 +125,8 @@ export class FeishuEmulator {
 	userTokenTtlSeconds: number;
 	/** Lifetime of refresh tokens the OAuth endpoint issues from now on (default 604800). */
 	refreshTokenTtlSeconds: number;
+	/** Body of answers without a Feishu code (drive media's 403 / 404 / 416): 'msg' or 'empty'. */
+	bareErrorBody: BareBody;
 	counters: EmulatorCounters = zeroCounters();
 	requestLog: RequestLogEntry[] = [];
 
@@ -136,14 +134,12 @@ export class FeishuEmulator {
 	private readonly sockets = new Set<Socket>();
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly tokens = new TokenStore();
-	private readonly whiteboards = new Map<string, FileFixture>();
-	private readonly messageImages = new Map<string, MessageImage>();
-	private readonly ticketMessages = new Map<string, TicketMessage>();
-	private readonly baikeFiles = new Map<string, FileFixture>();
-	private readonly lingoFiles = new Map<string, FileFixture>();
+	/** Fixtures of each file endpoint, keyed as its entry in endpoints.ts looks them up. */
+	private readonly files = Object.fromEntries(
+		DOWNLOAD_ENDPOINTS.map((endpoint) => [endpoint, new Map()]),
+	) as FileMaps;
 	private readonly documents = new Map<string, StoredDocument>();
 	private readonly wikiNodes = new Map<string, StoredWikiNode>();
-	private readonly messageResources = new Map<string, MessageResource>();
 	private readonly grants = new OAuthGrants();
 	private readonly faults = new FaultQueue();
 	private randomFaults: RandomFaults | undefined;
@@ -164,6 +160,7 @@ export class FeishuEmulator {
 		this.oauthClientSecret = opts.oauthClientSecret ?? this.appSecret;
 		this.userTokenTtlSeconds = opts.userTokenTtlSeconds ?? 7200;
 		this.refreshTokenTtlSeconds = opts.refreshTokenTtlSeconds ?? 604800;
+		this.bareErrorBody = opts.bareErrorBody ?? 'msg';
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((err: unknown) => crash(res, err));
 		});
@@ -205,20 +202,36 @@ export class FeishuEmulator {
 
 	// ---- fixtures: each returns the bytes it will serve ---------------------
 
-	addWhiteboard(
-		id: string,
-		bytes?: Uint8Array,
-		opts: Omit<FileFixtureOptions, 'bytes'> = {},
-	): Buffer {
-		const fixture = this.fixture({ ...opts, bytes });
-		this.whiteboards.set(id, fixture);
+	/**
+	 * A whiteboard picture. Feishu may answer in PNG, JPEG, GIF or SVG: the Content-Type is
+	 * sniffed from `bytes` (or given); without bytes a fresh picture in `opts.format`.
+	 */
+	addWhiteboard(id: string, bytes?: Uint8Array, opts: WhiteboardOptions = {}): Buffer {
+		const fixture = this.fixture({ ...opts, bytes }, opts.format);
+		this.files.whiteboard.set(id, fixture);
 		return bytesOf(fixture);
+	}
+
+	/**
+	 * Replaces a whiteboard's picture, as when someone edits the board between two runs:
+	 * its bytes (and so its sha256) change; its file name and disposition stay unless given.
+	 * Returns the new bytes.
+	 */
+	setWhiteboardImage(id: string, image: Uint8Array | WhiteboardImage): Buffer {
+		const current = this.files.whiteboard.get(id);
+		if (!current) throw new RangeError(`setWhiteboardImage: no whiteboard ${id}`);
+		const opts: WhiteboardImage = image instanceof Uint8Array ? { bytes: image } : image;
+		return this.addWhiteboard(id, opts.bytes, {
+			fileName: current.fileName,
+			dispositionStyle: current.dispositionStyle,
+			...withoutUndefined(opts),
+		});
 	}
 
 	/** `uploadedByApp: false` answers 234008, `deleted: true` answers 234005. */
 	addMessageImage(key: string, opts: MessageImageOptions = {}): Buffer {
 		const fixture = this.fixture(opts);
-		this.messageImages.set(key, {
+		this.files.messageImage.set(key, {
 			...fixture,
 			uploadedByApp: opts.uploadedByApp ?? true,
 			deleted: opts.deleted ?? false,
@@ -232,7 +245,7 @@ export class FeishuEmulator {
 			throw new RangeError('addTicketMessage: an img message carries exactly one image');
 		}
 		const images = opts.images.map((o) => ({ ...this.fixture(o), deleted: o.deleted ?? false }));
-		this.ticketMessages.set(ticketKey(ticketId, msgId), { type: opts.type, images });
+		this.files.ticketImage.set(pairKey(ticketId, msgId), { type: opts.type, images });
 		return images.map(bytesOf);
 	}
 
@@ -248,7 +261,7 @@ export class FeishuEmulator {
 		opts: FileFixtureOptions | PatternFileOptions = {},
 	): Buffer | PatternFile {
 		const [fixture, result] = this.fileOrPattern(opts, 'addBaikeFile');
-		this.baikeFiles.set(token, fixture);
+		this.files.baikeFile.set(token, fixture);
 		return result;
 	}
 
@@ -260,7 +273,7 @@ export class FeishuEmulator {
 		opts: FileFixtureOptions | PatternFileOptions = {},
 	): Buffer | PatternFile {
 		const [fixture, result] = this.fileOrPattern(opts, 'addLingoFile');
-		this.lingoFiles.set(token, fixture);
+		this.files.lingoFile.set(token, fixture);
 		return result;
 	}
 
@@ -281,7 +294,7 @@ export class FeishuEmulator {
 		opts: MessageResourceOptions | MessageResourcePatternOptions = {},
 	): Buffer | PatternFile {
 		const [fixture, result] = this.fileOrPattern(opts, 'addMessageResource');
-		this.messageResources.set(resourceKey(messageId, fileKey), {
+		this.files.messageResource.set(pairKey(messageId, fileKey), {
 			...fixture,
 			type: opts.type ?? 'image',
 		});
@@ -289,11 +302,33 @@ export class FeishuEmulator {
 	}
 
 	/**
+	 * A document's media for drive media download (the `image.token` of a docx image block,
+	 * file blocks, sheet and bitable attachments). Served whole, or in part for a
+	 * `Range: bytes=…` header (206). `forbidden: true` answers 403, `deleted: true` 404, both
+	 * without a Feishu code. With `size`, a streamed pattern file.
+	 */
+	addDriveMedia(token: string, opts: DriveMediaPatternOptions): PatternFile;
+	addDriveMedia(token: string, opts?: DriveMediaOptions): Buffer;
+	addDriveMedia(
+		token: string,
+		opts: DriveMediaOptions | DriveMediaPatternOptions = {},
+	): Buffer | PatternFile {
+		const [fixture, result] = this.fileOrPattern(opts, 'addDriveMedia');
+		this.files.driveMedia.set(token, {
+			...fixture,
+			forbidden: opts.forbidden ?? false,
+			deleted: opts.deleted ?? false,
+		});
+		return result;
+	}
+
+	/**
 	 * A docx document for the block list. The page block (block_type 1,
 	 * block_id = documentId) comes first and is added here; `blocks` follow in
-	 * order: 'text' is a text block (type 2), { whiteboard: token } a board
-	 * block (type 43, board.token), anything else is served as given with
-	 * block_id (default: derived from the document id and position) and
+	 * document order and may mix text, whiteboards (type 43, board.token) and
+	 * images (type 27, image.token, downloadable through addDriveMedia
+	 * fixtures); see DocumentBlockInput. A DocumentBlockSpec is served as given
+	 * with block_id (default: derived from the document id and position) and
 	 * parent_id (default: the page) filled in. Returns the blocks as served.
 	 */
 	addDocument(
@@ -315,7 +350,12 @@ export class FeishuEmulator {
 				},
 			},
 		];
-		for (const [i, input] of blocks.entries()) list.push(documentBlock(documentId, i + 1, input));
+		const mediaSize = (token: string): { width: number; height: number } | undefined => {
+			const media = this.files.driveMedia.get(token);
+			return media?.body.kind === 'buffer' ? imageSize(media.body.bytes) : undefined;
+		};
+		for (const [i, input] of blocks.entries())
+			list.push(documentBlock(documentId, i + 1, input, mediaSize));
 		const ids = new Set<string>();
 		for (const block of list) {
 			if (ids.has(block.block_id))
@@ -326,7 +366,12 @@ export class FeishuEmulator {
 			const children = list.filter((b) => b.parent_id === block.block_id).map((b) => b.block_id);
 			if (children.length > 0 || block.block_type === 1) block.children = children;
 		}
-		this.documents.set(documentId, { blocks: list, pageSize, forbidden: opts.forbidden ?? false });
+		this.documents.set(documentId, {
+			blocks: list,
+			pageSize,
+			forbidden: opts.forbidden ?? false,
+			deleted: opts.deleted ?? false,
+		});
 		return structuredClone(list);
 	}
 
@@ -373,7 +418,7 @@ export class FeishuEmulator {
 
 	/**
 	 * A user_access_token, accepted where the page allows one (whiteboard,
-	 * baike, lingo, document blocks, wiki node, message resources). Once
+	 * baike, lingo, document blocks, wiki node, message resources, drive media). Once
 	 * expired it answers 99991677.
 	 */
 	addUserToken(token: string, ttlSeconds = Infinity): void {
@@ -478,6 +523,9 @@ export class FeishuEmulator {
 			sleep: (ms) => this.sleep(ms),
 		});
 		if (!route) return reply.notFound();
+		const spec = ENDPOINT_SPECS[route.endpoint];
+		reply.errors = spec.errors;
+		reply.bareBody = this.bareErrorBody;
 
 		this.counters.downloads[route.endpoint] += 1;
 		if (route.endpoint === 'token') this.counters.tokenRequests += 1;
@@ -488,7 +536,7 @@ export class FeishuEmulator {
 		const limiter = this.limiters.get(route.endpoint);
 		const verdict = limiter?.check(performance.now());
 		if (limiter && verdict && !verdict.ok)
-			return reply.rateLimited(429, limiter.limit, verdict.resetSeconds);
+			return reply.rateLimited(spec.rateLimitStatus, limiter.limit, verdict.resetSeconds);
 
 		const fault = this.takeFault(route);
 		if (fault) {
@@ -497,28 +545,51 @@ export class FeishuEmulator {
 			if (await this.applyFault(reply, route.endpoint, fault)) return;
 		}
 
+		if (isDownloadEndpoint(route.endpoint))
+			return this.serveFile(route.endpoint, req, reply, route);
 		switch (route.endpoint) {
 			case 'token':
 				return this.handleToken(req, reply);
-			case 'whiteboard':
-				return this.handleWhiteboard(req, reply, route.id);
-			case 'messageImage':
-				return this.handleMessageImage(req, reply, route.id);
-			case 'ticketImage':
-				return this.handleTicketImage(req, reply, route.query);
-			case 'baikeFile':
-				return this.handleBaike(req, reply, route.id);
-			case 'lingoFile':
-				return this.handleLingo(req, reply, route.id);
 			case 'documentBlocks':
-				return this.handleDocumentBlocks(req, reply, route.id, route.query);
+				return this.handleDocumentBlocks(req, reply, route.params['document_id'], route.query);
 			case 'wikiNode':
 				return this.handleWikiNode(req, reply, route.query);
-			case 'messageResource':
-				return this.handleMessageResource(req, reply, route.messageId, route.fileKey, route.query);
 			case 'oauthToken':
 				return this.handleOAuthToken(req, reply);
 		}
+	}
+
+	/**
+	 * Every file endpoint, driven by its entry in endpoints.ts: the access token and its kind,
+	 * the path parameters, the entry's own checks and look-up, then the fixture's bytes.
+	 */
+	private async serveFile<K extends DownloadEndpoint>(
+		endpoint: K,
+		req: IncomingMessage,
+		reply: Reply,
+		route: Route,
+	): Promise<void> {
+		const kind = await this.authorize(req, reply);
+		if (!kind) return;
+		const spec = FILE_ENDPOINTS[endpoint];
+		const params: Record<string, string> = {};
+		for (const [name, value] of Object.entries(route.params)) {
+			if (value === undefined) return this.refuse(reply, spec.invalid);
+			params[name] = value;
+		}
+		const request: FileRequest = { params, query: route.query, headers: req.headers, app: this };
+		const refusal = spec.tokens.includes(kind)
+			? spec.precheck?.(request)
+			: (spec.wrongToken ?? { code: ERROR_CODES.invalidToken });
+		if (refusal) return this.refuse(reply, refusal);
+		const found = spec.lookup(request, this.files[endpoint]) ?? spec.notFound;
+		if (!('body' in found)) return this.refuse(reply, found);
+		const range = spec.ranges ? req.headers.range : undefined;
+		return reply.file(found, range);
+	}
+
+	private refuse(reply: Reply, refusal: Refusal): Promise<void> {
+		return 'code' in refusal ? reply.error(refusal.code) : reply.bare(refusal.status);
 	}
 
 	private takeFault(route: Route): Fault | undefined {
@@ -544,19 +615,26 @@ export class FeishuEmulator {
 				else await reply.error(fault.code, fault.status, fault.msg, fault.headers);
 				return true;
 			case 'rateLimit': {
-				const limit =
-					fault.limit ?? this.limiters.get(endpoint)?.limit ?? DOCUMENTED_LIMIT[endpoint];
-				await reply.rateLimited(fault.status ?? 429, limit, fault.resetSeconds);
+				const spec = ENDPOINT_SPECS[endpoint];
+				const limit = fault.limit ?? this.limiters.get(endpoint)?.limit ?? spec.rateLimit.limit;
+				await reply.rateLimited(fault.status ?? spec.rateLimitStatus, limit, fault.resetSeconds);
 				return true;
 			}
 			case 'status':
 				await reply.raw(fault.status, fault.body, fault.contentType);
 				return true;
-			case 'jsonOn200':
-				if (endpoint === 'oauthToken')
-					await reply.oauthError(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
-				else await reply.error(fault.code ?? JSON_ON_200_DEFAULT[endpoint], 200);
+			case 'bareStatus':
+				await reply.bare(fault.status, fault.body);
 				return true;
+			case 'jsonOn200': {
+				const notFound = ENDPOINT_SPECS[endpoint].notFound;
+				const code = fault.code ?? ('code' in notFound ? notFound.code : undefined);
+				// An endpoint without codes gets its own "not found" body, on 200.
+				if (code === undefined) await reply.bare(200, 'msg', {}, 'not found');
+				else if (endpoint === 'oauthToken') await reply.oauthError(code, 200);
+				else await reply.error(code, 200);
+				return true;
+			}
 			case 'tokenInvalid':
 				await reply.error(ERROR_CODES.invalidToken, this.invalidTokenStatus);
 				return true;
@@ -598,86 +676,11 @@ export class FeishuEmulator {
 		return state.kind;
 	}
 
-	private async handleWhiteboard(
-		req: IncomingMessage,
-		reply: Reply,
-		id: string | undefined,
-	): Promise<void> {
-		if (!(await this.authorize(req, reply))) return;
-		if (id === undefined) return reply.error(2890001);
-		const fixture = this.whiteboards.get(id);
-		return fixture ? reply.file(fixture) : reply.error(2890003);
-	}
-
-	private async handleMessageImage(
-		req: IncomingMessage,
-		reply: Reply,
-		key: string | undefined,
-	): Promise<void> {
-		const kind = await this.authorize(req, reply);
-		if (!kind) return;
-		if (kind !== 'tenant') return reply.error(234002); // the page lists tenant_access_token only
-		const fixture = key === undefined ? undefined : this.messageImages.get(key);
-		if (!fixture)
-			return reply.error(key !== undefined && IMAGE_KEY_SHAPE.test(key) ? 234005 : 234001);
-		if (fixture.deleted) return reply.error(234005);
-		if (!fixture.uploadedByApp) return reply.error(234008);
-		return reply.file(fixture);
-	}
-
-	private async handleTicketImage(
-		req: IncomingMessage,
-		reply: Reply,
-		query: URLSearchParams,
-	): Promise<void> {
-		const kind = await this.authorize(req, reply);
-		if (!kind) return;
-		// 154003's advice names both Authorization and X-Lark-Helpdesk-Authorization.
-		const expected = Buffer.from(`${this.helpdeskId}:${this.helpdeskToken}`, 'utf8').toString(
-			'base64',
-		);
-		const helpdeskAuth = req.headers['x-lark-helpdesk-authorization'];
-		if (kind !== 'tenant' || typeof helpdeskAuth !== 'string' || helpdeskAuth.trim() !== expected) {
-			return reply.error(154003);
-		}
-		const ticketId = query.get('ticket_id');
-		const msgId = query.get('msg_id');
-		if (!ticketId || !msgId) return reply.error(154000);
-		const message = this.ticketMessages.get(ticketKey(ticketId, msgId));
-		if (!message) return reply.error(154004);
-		let image: (typeof message.images)[number] | undefined = message.images[0]; // img messages ignore index
-		if (message.type === 'post') {
-			const index = query.get('index');
-			image = index !== null && /^\d+$/.test(index) ? message.images[Number(index)] : undefined;
-		}
-		if (!image) return reply.error(154000);
-		return image.deleted ? reply.error(154404) : reply.file(image);
-	}
-
-	private async handleBaike(
-		req: IncomingMessage,
-		reply: Reply,
-		fileToken: string | undefined,
-	): Promise<void> {
-		if (!(await this.authorize(req, reply))) return;
-		const fixture = fileToken === undefined ? undefined : this.baikeFiles.get(fileToken);
-		return fixture ? reply.file(fixture) : reply.error(1540001);
-	}
-
-	private async handleLingo(
-		req: IncomingMessage,
-		reply: Reply,
-		fileToken: string | undefined,
-	): Promise<void> {
-		if (!(await this.authorize(req, reply))) return;
-		const fixture = fileToken === undefined ? undefined : this.lingoFiles.get(fileToken);
-		return fixture ? reply.file(fixture) : reply.error(1540001);
-	}
-
 	/**
 	 * docx block list. page_size: 1..500, default 500; the fixture's pageSize
 	 * caps it. page_token: opaque (base64url of document id and offset), only
-	 * as handed out; the last page has has_more false and no page_token.
+	 * as handed out, else 1770022; the last page has has_more false and no
+	 * page_token.
 	 * document_revision_id: -1 (latest, the default) or a positive integer;
 	 * the current blocks are served either way.
 	 */
@@ -701,13 +704,14 @@ export class FeishuEmulator {
 			return reply.error(1770001);
 		const doc = this.documents.get(documentId);
 		if (!doc) return reply.error(1770002);
+		if (doc.deleted) return reply.error(1770003);
 		if (doc.forbidden) return reply.error(1770032);
 		let offset = 0;
 		const pageToken = query.get('page_token');
 		if (pageToken !== null && pageToken !== '') {
 			const decoded = decodePageToken(pageToken, documentId);
 			if (decoded === undefined || decoded <= 0 || decoded >= doc.blocks.length)
-				return reply.error(1770001);
+				return reply.error(1770022);
 			offset = decoded;
 		}
 		const end = Math.min(doc.blocks.length, offset + Math.min(requested, doc.pageSize));
@@ -737,24 +741,6 @@ export class FeishuEmulator {
 		if (!stored) return reply.error(131005);
 		if (stored.forbidden) return reply.error(131006);
 		return reply.json(200, { code: 0, msg: 'success', data: { node: { ...stored.node } } });
-	}
-
-	/** 234001: missing or unknown `type`, broken id encoding; 234003: no such file_key in that message (or no such message). */
-	private async handleMessageResource(
-		req: IncomingMessage,
-		reply: Reply,
-		messageId: string | undefined,
-		fileKey: string | undefined,
-		query: URLSearchParams,
-	): Promise<void> {
-		if (!(await this.authorize(req, reply))) return;
-		const type = query.get('type');
-		if (messageId === undefined || fileKey === undefined || (type !== 'image' && type !== 'file')) {
-			return reply.error(234001);
-		}
-		const fixture = this.messageResources.get(resourceKey(messageId, fileKey));
-		// A type that does not match the stored one is served anyway, as Feishu does.
-		return fixture ? reply.file(fixture) : reply.error(234003);
 	}
 
 	/**
@@ -863,9 +849,9 @@ export class FeishuEmulator {
 		return [fixture, { size, seed, sha256: () => sha256OfPattern(size, seed) }];
 	}
 
-	/** Default bytes are a fresh 16x16 PNG per fixture, so no two fixtures match. */
-	private fixture(opts: FileFixtureOptions): FileFixture {
-		const bytes = opts.bytes ? Buffer.from(opts.bytes) : makePng(16, 16, this.nextSeed++);
+	/** Default bytes are a fresh 16x16 picture per fixture (PNG unless told), so no two match. */
+	private fixture(opts: FileFixtureOptions, format: WhiteboardFormat = 'png'): FileFixture {
+		const bytes = opts.bytes ? Buffer.from(opts.bytes) : freshPicture(format, this.nextSeed++);
 		if (opts.fileName !== undefined) assertHeaderSafeName(opts.fileName);
 		return {
 			body: { kind: 'buffer', bytes },
@@ -893,44 +879,58 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<FeishuEmul
 	return FeishuEmulator.start(options);
 }
 
-function ticketKey(ticketId: string, msgId: string): string {
-	return `${ticketId}\u0000${msgId}`;
-}
-
-function resourceKey(messageId: string, fileKey: string): string {
-	return `${messageId}\u0000${fileKey}`;
-}
-
 /** A Feishu-looking 27-character block id, the same for the same document and position. */
 function blockId(documentId: string, position: number): string {
 	const digest = createHash('sha256').update(`${documentId}/${position}`).digest('base64');
 	return digest.replace(/[^A-Za-z0-9]/g, '').slice(0, 27);
 }
 
+/** Size of an image block whose input names none. */
+const DEFAULT_IMAGE_SIZE = { width: 640, height: 480 };
+
 function documentBlock(
 	documentId: string,
 	position: number,
 	input: DocumentBlockInput,
+	mediaSize: (token: string) => { width: number; height: number } | undefined,
 ): DocumentBlock {
-	const block_id = blockId(documentId, position);
-	if (input === 'text') {
-		const content = `Paragraph ${position}`;
-		return {
-			block_id,
-			parent_id: documentId,
-			block_type: 2,
-			text: { elements: [{ text_run: { content, text_element_style: {} } }], style: {} },
-		};
-	}
+	const head = { block_id: blockId(documentId, position), parent_id: documentId };
+	const text = (content: string): DocumentBlock => {
+		const elements = [{ text_run: { content, text_element_style: {} } }];
+		return { ...head, block_type: 2, text: { elements, style: {} } };
+	};
+	if (input === 'text') return text(`Paragraph ${position}`);
 	if (typeof input !== 'object' || input === null)
 		throw new TypeError(`addDocument: bad block ${String(input)}`);
-	if (!('block_type' in input))
-		return { block_id, parent_id: documentId, block_type: 43, board: { token: input.whiteboard } };
+	if ('block_type' in input) return specBlock(head, input);
+	if ('whiteboard' in input) {
+		const board: DocumentBoard = { token: input.whiteboard };
+		if (input.width !== undefined) board.width = input.width;
+		if (input.height !== undefined) board.height = input.height;
+		return { ...head, block_type: 43, board };
+	}
+	if ('image' in input) {
+		const size = mediaSize(input.image) ?? DEFAULT_IMAGE_SIZE;
+		const image: DocumentImage = {
+			token: input.image,
+			width: input.width ?? size.width,
+			height: input.height ?? size.height,
+		};
+		return { ...head, block_type: 27, image };
+	}
+	return text(input.text);
+}
+
+/** A block given in full: served as given, with block_id and parent_id filled in when omitted. */
+function specBlock(
+	head: { block_id: string; parent_id: string },
+	input: DocumentBlockSpec,
+): DocumentBlock {
 	const copy = structuredClone(input);
 	return {
 		...copy,
-		block_id: input.block_id ?? block_id,
-		parent_id: input.parent_id ?? documentId,
+		block_id: input.block_id ?? head.block_id,
+		parent_id: input.parent_id ?? head.parent_id,
 		block_type: input.block_type,
 	};
 }
@@ -980,6 +980,24 @@ function parseParams(
 		return out;
 	}
 	return type.includes('json') ? undefined : form();
+}
+
+function freshPicture(format: WhiteboardFormat, seed: number): Buffer {
+	switch (format) {
+		case 'png':
+			return makePng(16, 16, seed);
+		case 'jpeg':
+			return makeJpeg(seed);
+		case 'gif':
+			return makeGif(seed);
+		case 'svg':
+			return makeSvg(160, 90, seed);
+	}
+}
+
+/** The fields that are set, so that spreading them cannot blank a default. */
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** A copy, so a test mutating what add* returned cannot change what is served. */

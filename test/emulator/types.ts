@@ -1,47 +1,15 @@
 /** Public types of the Feishu emulator. */
-export type EndpointName =
-	| 'token'
-	| 'whiteboard'
-	| 'messageImage'
-	| 'ticketImage'
-	| 'baikeFile'
-	| 'documentBlocks'
-	| 'wikiNode'
-	| 'messageResource'
-	| 'lingoFile'
-	| 'oauthToken';
-/**
- * The endpoints that answer with a file's bytes. Only these are matched by a
- * fault injected without `endpoint`, and only these draw from failRandomly;
- * the token endpoints and the JSON endpoints (documentBlocks, wikiNode) must
- * be named to be faulted.
- */
-export type DownloadEndpoint =
-	'whiteboard' | 'messageImage' | 'ticketImage' | 'baikeFile' | 'messageResource' | 'lingoFile';
-export const ENDPOINTS: readonly EndpointName[] = [
-	'token',
-	'whiteboard',
-	'messageImage',
-	'ticketImage',
-	'baikeFile',
-	'documentBlocks',
-	'wikiNode',
-	'messageResource',
-	'lingoFile',
-	'oauthToken',
-];
-export const DOWNLOAD_ENDPOINTS: readonly DownloadEndpoint[] = [
-	'whiteboard',
-	'messageImage',
-	'ticketImage',
-	'baikeFile',
-	'messageResource',
-	'lingoFile',
-];
+import type { FileStores } from './endpoints';
 
-export function isDownloadEndpoint(endpoint: EndpointName): endpoint is DownloadEndpoint {
-	return (DOWNLOAD_ENDPOINTS as readonly string[]).includes(endpoint);
-}
+/**
+ * The endpoints that answer with a file's bytes: one entry each in endpoints.ts. Only these
+ * are matched by a fault injected without `endpoint`, and only these draw from failRandomly;
+ * the token endpoints and the JSON endpoints (documentBlocks, wikiNode) must be named to be
+ * faulted.
+ */
+export type DownloadEndpoint = keyof FileStores;
+export type EndpointName =
+	DownloadEndpoint | 'token' | 'documentBlocks' | 'wikiNode' | 'oauthToken';
 
 /**
  * How the file name travels in Content-Disposition:
@@ -68,6 +36,11 @@ export type Fault =
 			resetSeconds?: number | undefined;
 			limit?: number | undefined;
 	  }
+	/**
+	 * An HTTP status whose body carries no Feishu code, as drive media answers its 403 / 404:
+	 * `{"msg": "<reason>"}` or an empty body (default: the emulator's bareErrorBody).
+	 */
+	| { kind: 'bareStatus'; status: number; body?: BareBody | undefined }
 	/** A non-Feishu answer, e.g. a proxy's 502 HTML page. */
 	| { kind: 'status'; status: number; body?: string | undefined; contentType?: string | undefined }
 	/** Full Content-Length, half the body, then the socket is reset (RST: the client sees ECONNRESET). */
@@ -83,11 +56,14 @@ export type Fault =
 	/** 99991663 although the token is valid (token revoked server-side). */
 	| { kind: 'tokenInvalid' };
 
+/** Body of a codeless error answer: `{"msg": "not found"}` style, or none at all. */
+export type BareBody = 'msg' | 'empty';
+
 export interface FaultOptions {
 	/** Only requests to this endpoint; when omitted, any file download endpoint (never a token or JSON endpoint). */
 	endpoint?: EndpointName | undefined;
 	/**
-	 * Only requests for this id: whiteboard id, image key, file token, document id,
+	 * Only requests for this id: whiteboard id, image key, file token (baike, Lingo, drive media), document id,
 	 * wiki `token` query value, ticket_id or msg_id, message_id or file_key.
 	 */
 	id?: string | undefined;
@@ -113,6 +89,8 @@ export interface EmulatorOptions {
 	userTokenTtlSeconds?: number | undefined;
 	/** Lifetime of refresh tokens the OAuth token endpoint issues; default 604800. */
 	refreshTokenTtlSeconds?: number | undefined;
+	/** Body of answers without a Feishu code (drive media's 403 / 404); default 'msg'. */
+	bareErrorBody?: BareBody | undefined;
 }
 
 export interface FileFixtureOptions {
@@ -124,6 +102,19 @@ export interface FileFixtureOptions {
 	fileName?: string | undefined;
 	/** Default 'raw' (Feishu's own style). */
 	dispositionStyle?: DispositionStyle | undefined;
+}
+
+/** The picture formats Feishu may answer a whiteboard in (2026 pages). */
+export type WhiteboardFormat = 'png' | 'jpeg' | 'gif' | 'svg';
+
+export interface WhiteboardOptions extends Omit<FileFixtureOptions, 'bytes'> {
+	/** Format of the generated default picture (when no bytes are given); default 'png'. */
+	format?: WhiteboardFormat | undefined;
+}
+
+/** A whiteboard's new picture for setWhiteboardImage; name and disposition stay unless given. */
+export interface WhiteboardImage extends FileFixtureOptions {
+	format?: WhiteboardFormat | undefined;
 }
 
 export interface MessageImageOptions extends FileFixtureOptions {
@@ -151,6 +142,17 @@ export interface PatternFileOptions extends Omit<FileFixtureOptions, 'bytes'> {
 	seed?: number | undefined;
 }
 
+export interface DriveMediaFlags {
+	/** true: answer 403 (no permission on the media). */
+	forbidden?: boolean | undefined;
+	/** true: answer 404, as for an unknown token. */
+	deleted?: boolean | undefined;
+}
+
+export interface DriveMediaOptions extends FileFixtureOptions, DriveMediaFlags {}
+
+export interface DriveMediaPatternOptions extends PatternFileOptions, DriveMediaFlags {}
+
 export type MessageResourceType = 'image' | 'file';
 
 export interface MessageResourceOptions extends FileFixtureOptions {
@@ -168,8 +170,23 @@ export interface DocumentBlock {
 	parent_id: string;
 	block_type: number;
 	children?: string[];
-	board?: { token: string };
+	/** block_type 43: `token` is the whiteboard id. */
+	board?: DocumentBoard;
+	/** block_type 27: `token` is downloaded through drive media. */
+	image?: DocumentImage;
 	[field: string]: unknown;
+}
+
+export interface DocumentBoard {
+	token: string;
+	width?: number | undefined;
+	height?: number | undefined;
+}
+
+export interface DocumentImage {
+	token: string;
+	width: number;
+	height: number;
 }
 
 /** A block given to addDocument: any fields, passed through; block_id and parent_id are filled in when omitted. */
@@ -177,18 +194,33 @@ export interface DocumentBlockSpec {
 	block_id?: string | undefined;
 	block_type: number;
 	parent_id?: string | undefined;
-	board?: { token: string } | undefined;
+	board?: DocumentBoard | undefined;
+	image?: DocumentImage | undefined;
 	[field: string]: unknown;
 }
 
-/** 'text': a text block (type 2); { whiteboard: token }: a board block (type 43) embedding that whiteboard. */
-export type DocumentBlockInput = 'text' | { whiteboard: string } | DocumentBlockSpec;
+/**
+ * One block of addDocument, in document order:
+ * - 'text' or { text }: a text block (type 2), default content "Paragraph <position>"
+ * - { whiteboard, width?, height? }: a board block (type 43) embedding that whiteboard
+ * - { image, width?, height? }: an image block (type 27) whose token drive media serves; the
+ *   size defaults to the drive media fixture's picture when added before, else 640x480
+ * - any DocumentBlockSpec, served as given
+ */
+export type DocumentBlockInput =
+	| 'text'
+	| { text: string }
+	| { whiteboard: string; width?: number | undefined; height?: number | undefined }
+	| { image: string; width?: number | undefined; height?: number | undefined }
+	| DocumentBlockSpec;
 
 export interface DocumentOptions {
 	/** Largest page the endpoint answers with, whatever page_size asks for (to exercise pagination). */
 	pageSize?: number | undefined;
 	/** true: answer 403 / 1770032. */
 	forbidden?: boolean | undefined;
+	/** true: answer 400 / 1770003 (resource deleted). */
+	deleted?: boolean | undefined;
 	/** Title in the page block; default 'Untitled'. */
 	title?: string | undefined;
 }

@@ -47,12 +47,61 @@ export function contentDisposition(fileName: string, style: DispositionStyle): s
 	}
 }
 
-/** A response body: bytes in memory, or generated content streamed on demand. */
+/** A response body: bytes in memory, generated content streamed on demand, or a 206's part. */
 export type Body =
-	{ kind: 'buffer'; bytes: Buffer } | { kind: 'pattern'; size: number; seed: number };
+	| { kind: 'buffer'; bytes: Buffer }
+	| { kind: 'pattern'; size: number; seed: number }
+	| { kind: 'slice'; of: Body; start: number; length: number };
 
 export function bodyLength(body: Body): number {
-	return body.kind === 'buffer' ? body.bytes.length : body.size;
+	switch (body.kind) {
+		case 'buffer':
+			return body.bytes.length;
+		case 'pattern':
+			return body.size;
+		case 'slice':
+			return body.length;
+	}
+}
+
+/**
+ * The single byte range a `Range` header asks for within `size` bytes (bytes=start-end,
+ * bytes=start- or the suffix bytes=-n); undefined when it is unsatisfiable or not one bytes
+ * range (the emulator sends no multipart/byteranges), which is answered with 416.
+ */
+export function parseRange(
+	header: string,
+	size: number,
+): { start: number; end: number } | undefined {
+	const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+	const [first, last] = [m?.[1] ?? '', m?.[2] ?? ''];
+	if (!m || (first === '' && last === '')) return undefined;
+	if (first === '') {
+		const suffix = Number(last);
+		return suffix > 0 && size > 0
+			? { start: Math.max(0, size - suffix), end: size - 1 }
+			: undefined;
+	}
+	const start = Number(first);
+	if (start >= size || (last !== '' && Number(last) < start)) return undefined;
+	return { start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
+}
+
+/** A body's bytes in the chunks they come in; a slice runs on to its source's end. */
+function* chunksOf(body: Body): Generator<Buffer, void, undefined> {
+	if (body.kind === 'buffer') yield body.bytes;
+	else if (body.kind === 'pattern') yield* patternBytes(body.size, body.seed);
+	else {
+		// Generated content has no random access: what precedes the part is produced and dropped.
+		let skip = body.start;
+		for (const chunk of chunksOf(body.of)) {
+			if (skip >= chunk.length) skip -= chunk.length;
+			else {
+				yield skip > 0 ? chunk.subarray(skip) : chunk;
+				skip = 0;
+			}
+		}
+	}
 }
 
 /** Hands out a body's bytes in pieces of at most N bytes, whatever its chunking. */
@@ -61,8 +110,7 @@ export class ChunkCursor {
 	private carry: Buffer | undefined;
 
 	constructor(body: Body) {
-		this.source =
-			body.kind === 'buffer' ? [body.bytes][Symbol.iterator]() : patternBytes(body.size, body.seed);
+		this.source = chunksOf(body);
 	}
 
 	next(max: number): Buffer | undefined {
