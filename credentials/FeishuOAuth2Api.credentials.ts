@@ -22,8 +22,29 @@ export class FeishuOAuth2Api implements ICredentialType {
 	documentationUrl =
 		'https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token';
 
+	// n8n lays out an extending credential's fields in its parent's order (Client ID and Client
+	// Secret first) and appends new ones, so Domain comes after them: their text points to it.
 	properties: INodeProperties[] = [
 		...domainProperties,
+		{
+			displayName: 'Client ID (App ID)',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'cli_a1b2c3d4e5f6',
+			description:
+				'Your Feishu app\'s App ID, from its "Credentials & Basic Info" page. Choose Feishu or Lark under Domain below, and add the OAuth Redirect URL above to the app\'s "Security Settings" → "Redirect URLs".',
+		},
+		{
+			displayName: 'Client Secret (App Secret)',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The App Secret from the same page of the app',
+		},
 		{
 			displayName: 'Grant Type',
 			name: 'grantType',
@@ -48,7 +69,7 @@ export class FeishuOAuth2Api implements ICredentialType {
 			name: 'scope',
 			type: 'string',
 			default:
-				'offline_access board:whiteboard:node:read docx:document:readonly wiki:wiki:readonly lingo:entity:readonly',
+				'offline_access board:whiteboard:node:read docx:document:readonly wiki:wiki:readonly baike:entity:readonly docs:document.media:download',
 			description:
 				'Space-separated scopes to ask the user for. Keep offline_access, so that n8n can refresh the token. Each scope must also be enabled for the app in the Feishu developer console.',
 		},

@@ -9,6 +9,8 @@ import { documentedCode, PLATFORM_CODES } from '../nodes/FeishuImages/codes';
 import {
 	BAIKE_ERRORS,
 	DOCX_ERRORS,
+	DRIVE_MEDIA_ERRORS,
+	DRIVE_MEDIA_STATUSES,
 	HELPDESK_ERRORS,
 	LINGO_ERRORS,
 	makePng,
@@ -39,8 +41,9 @@ interface RowCase {
 
 const png = (seed: number) => makePng(6, 4, seed);
 
-const CASES: Record<DownloadEndpoint['key'], RowCase> = {
-	whiteboard: {
+/** By `resource.operation`: two document rows share one endpoint. */
+const CASES: Record<string, RowCase> = {
+	'whiteboard.downloadAsImage': {
 		page: WHITEBOARD_ERRORS,
 		fixture: (e) => ({
 			parameters: { whiteboardId: 'wbSpec' },
@@ -49,7 +52,7 @@ const CASES: Record<DownloadEndpoint['key'], RowCase> = {
 			mimeType: 'image/png',
 		}),
 	},
-	messageImage: {
+	'messageImage.download': {
 		page: MESSAGE_IMAGE_ERRORS,
 		fixture: (e) => ({
 			parameters: { imageKey: 'img_spec' },
@@ -58,7 +61,7 @@ const CASES: Record<DownloadEndpoint['key'], RowCase> = {
 			mimeType: 'image/png',
 		}),
 	},
-	ticketImage: {
+	'helpdeskTicketImage.download': {
 		page: HELPDESK_ERRORS,
 		fixture: (e) => ({
 			parameters: { ticketId: 'tSpec', messageId: 'mSpec' },
@@ -67,7 +70,7 @@ const CASES: Record<DownloadEndpoint['key'], RowCase> = {
 			mimeType: 'image/png',
 		}),
 	},
-	lingoFile: {
+	'dictionaryImage.downloadLingo': {
 		page: LINGO_ERRORS,
 		fixture: (e) => ({
 			parameters: { fileToken: 'boxLingoSpec' },
@@ -76,7 +79,7 @@ const CASES: Record<DownloadEndpoint['key'], RowCase> = {
 			mimeType: 'image/png',
 		}),
 	},
-	baikeFile: {
+	'dictionaryImage.download': {
 		page: BAIKE_ERRORS,
 		fixture: (e) => ({
 			parameters: { fileToken: 'boxBaikeSpec' },
@@ -85,7 +88,7 @@ const CASES: Record<DownloadEndpoint['key'], RowCase> = {
 			mimeType: 'image/png',
 		}),
 	},
-	messageResource: {
+	'message.downloadResource': {
 		page: MESSAGE_RESOURCE_ERRORS,
 		fixture: (e) => ({
 			parameters: { messageId: 'om_spec', fileKey: 'file_spec', resourceType: 'file' },
@@ -99,7 +102,7 @@ const CASES: Record<DownloadEndpoint['key'], RowCase> = {
 			mimeType: 'application/pdf',
 		}),
 	},
-	documentBlocks: {
+	'document.downloadWhiteboards': {
 		page: DOCX_ERRORS,
 		fixture: (e) => {
 			const bytes = e.addWhiteboard('wbInDoc', png(6));
@@ -112,11 +115,32 @@ const CASES: Record<DownloadEndpoint['key'], RowCase> = {
 			};
 		},
 	},
-	wikiNode: {
-		page: WIKI_ERRORS,
-		fixture: () => {
-			throw new Error('wikiNode is reached through a document row, not as an operation');
+	'document.downloadImages': {
+		page: DOCX_ERRORS,
+		fixture: (e) => {
+			const bytes = e.addDriveMedia('boxcnImageInDoc', {
+				bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]),
+			});
+			e.addDocument('doxcnImagesSpec', [
+				'text',
+				{ image: 'boxcnImageInDoc', width: 640, height: 480 },
+			]);
+			return {
+				parameters: { documentId: 'doxcnImagesSpec' },
+				bytes,
+				fileName: 'boxcnImageInDoc.jpg',
+				mimeType: 'image/jpeg',
+			};
 		},
+	},
+	'driveMedia.download': {
+		page: DRIVE_MEDIA_ERRORS,
+		fixture: (e) => ({
+			parameters: { mediaToken: 'boxcnSpecMedia' },
+			bytes: e.addDriveMedia('boxcnSpecMedia', { bytes: png(7), fileName: 'diagram.png' }),
+			fileName: 'diagram.png',
+			mimeType: 'image/png',
+		}),
 	},
 };
 
@@ -151,12 +175,15 @@ async function errorFor(
 	return result.error as unknown as ThrownNodeError;
 }
 
+const caseOf = (row: DownloadEndpoint) => CASES[`${row.resource}.${row.operation}`];
+
 const fixtures = new Map<string, ReturnType<RowCase['fixture']>>();
 function fixtureOf(row: DownloadEndpoint) {
-	let fixture = fixtures.get(row.key);
+	const id = `${row.resource}.${row.operation}`;
+	let fixture = fixtures.get(id);
 	if (!fixture) {
-		fixture = CASES[row.key].fixture(h.emulator);
-		fixtures.set(row.key, fixture);
+		fixture = caseOf(row).fixture(h.emulator);
+		fixtures.set(id, fixture);
 	}
 	return fixture;
 }
@@ -183,7 +210,7 @@ describe.each(ENDPOINTS.map((row) => [`${row.resourceName} → ${row.operationNa
 		});
 
 		it("documents every code of Feishu's page, at the page's status", () => {
-			const page = CASES[row.key].page;
+			const page = caseOf(row).page;
 			for (const documented of Object.values(page)) {
 				expect({ code: documented.code, status: row.codes[documented.code]?.httpStatus }).toEqual({
 					code: documented.code,
@@ -192,26 +219,48 @@ describe.each(ENDPOINTS.map((row) => [`${row.resourceName} → ${row.operationNa
 			}
 		});
 
-		const final = Object.values(CASES[row.key].page).filter(
+		const final = Object.values(caseOf(row).page).filter(
 			(e) => documentedCode(row.codes, e.code)?.kind !== 'rateLimit',
 		);
-		it.each(final.map((e) => [e.code, e] as const))(
-			'%d reaches the user with its message and the fix to try',
-			async (code, page) => {
-				const error = await errorFor(row.key, code, parametersOf(row, { retries: 0 }));
-				const meaning = documentedCode(row.codes, code);
-				expect(error.name).toBe('NodeApiError');
-				expect(error.message).toContain(`Feishu error ${code}: ${page.msg}`);
-				expect(error.httpCode).toBe(String(page.httpStatus));
-				expect(error.description).toContain(meaning?.hint);
-				expect(error.description).toContain(String(error.errorResponse?.logId));
-				expect(error.errorResponse).toMatchObject({ code, msg: page.msg });
-			},
-		);
+		const finals = final.map((e) => [e.code, e] as const);
+		// Drive media documents no codes at all: its statuses are walked below.
+		if (finals.length > 0)
+			it.each(finals)(
+				'%d reaches the user with its message and the fix to try',
+				async (code, page) => {
+					const error = await errorFor(row.key, code, parametersOf(row, { retries: 0 }));
+					const meaning = documentedCode(row.codes, code);
+					expect(error.name).toBe('NodeApiError');
+					expect(error.message).toContain(`Feishu error ${code}: ${page.msg}`);
+					expect(error.httpCode).toBe(String(page.httpStatus));
+					expect(error.description).toContain(meaning?.hint);
+					expect(error.description).toContain(String(error.errorResponse?.logId));
+					expect(error.errorResponse).toMatchObject({ code, msg: page.msg });
+				},
+			);
 
-		const waits = Object.values(CASES[row.key].page).filter(
+		const waits = Object.values(caseOf(row).page).filter(
 			(e) => documentedCode(row.codes, e.code)?.kind === 'rateLimit',
 		);
+		const statuses = Object.entries(row.statuses ?? {});
+		if (statuses.length > 0) {
+			it.each(statuses.map(([status, meaning]) => [Number(status), meaning] as const))(
+				'HTTP %d without a code reaches the user with what the page says it means',
+				async (status, meaning) => {
+					expect(DRIVE_MEDIA_STATUSES[status]).toBeDefined();
+					h.emulator.injectFault(
+						{ kind: 'bareStatus', status },
+						{ endpoint: row.key, times: Infinity },
+					);
+					const result = await h.run(parametersOf(row, { retries: 0 }) as never);
+					const error = result.error as unknown as ThrownNodeError;
+					expect(error.message).toContain(`Feishu answered HTTP ${status}: ${meaning.msg}`);
+					expect(error.description).toContain(meaning.hint);
+					expect(error.httpCode).toBe(String(status));
+				},
+			);
+		}
+
 		if (waits.length > 0) {
 			it.each(waits.map((e) => [e.code] as const))(
 				'%d means "later": the request is sent again and the file arrives',

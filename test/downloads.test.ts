@@ -2,6 +2,7 @@
  * Each operation downloads the bytes Feishu served into an n8n binary item, named and typed
  * the way downstream nodes (Send Email, S3, Drive, Write File) need.
  */
+import { createHash } from 'node:crypto';
 import { makeGif, makeJpeg, makePng } from './emulator';
 import {
 	baikeImage,
@@ -42,6 +43,7 @@ describe('whiteboard → Download as Image', () => {
 			mimeType: 'image/png',
 			fileExtension: 'png',
 			fileSize: bytes.length,
+			sha256: createHash('sha256').update(bytes).digest('hex'),
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 		const [request] = h.emulator.requestLog.filter((r) => r.endpoint === 'whiteboard');

@@ -869,6 +869,7 @@ export function findEndpoint(resource: string, operation: string): DownloadEndpo
 export function documentedError(
 	endpoint: DownloadEndpoint,
 	code: number,
+	msg?: string,
 ): DocumentedCode | undefined {
-	return documentedCode(endpoint.codes, code);
+	return documentedCode(endpoint.codes, code, msg);
 }

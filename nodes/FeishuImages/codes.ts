@@ -25,6 +25,8 @@ export interface DocumentedCode {
 	 * "no image at this index", which ends the walk over a message's images.
 	 */
 	signals?: 'noSuchIndex';
+	/** The same code with another meaning when Feishu's msg says so (see 99991668). */
+	whenMsg?: { includes: string; kind: CodeKind; hint: string };
 }
 
 export type CodeTable = Record<number, DocumentedCode>;
@@ -69,6 +71,12 @@ export const PLATFORM_CODES: CodeTable = {
 		msg: 'Invalid user access token',
 		hint: 'The user token was rejected even after a refresh. Reconnect the Feishu OAuth2 API credential.',
 		kind: 'invalidToken',
+		// "user access token not support": this endpoint takes no user token; a refresh won't help.
+		whenMsg: {
+			includes: 'not support',
+			kind: 'fatal',
+			hint: 'This Feishu endpoint does not accept a user identity. Set Authentication to "App (Tenant Access Token)" and pick a Feishu API credential.',
+		},
 	},
 	99991671: {
 		httpStatus: 400,
@@ -96,7 +104,19 @@ export const PLATFORM_CODES: CodeTable = {
 	},
 };
 
-/** A code's meaning for an endpoint: its own table first, then the platform-wide one. */
-export function documentedCode(table: CodeTable, code: number): DocumentedCode | undefined {
-	return table[code] ?? PLATFORM_CODES[code];
+/**
+ * A code's meaning for an endpoint: its own table first, then the platform-wide one; where the
+ * code means something else with Feishu's msg, that meaning.
+ */
+export function documentedCode(
+	table: CodeTable,
+	code: number,
+	msg?: string,
+): DocumentedCode | undefined {
+	const documented = table[code] ?? PLATFORM_CODES[code];
+	const variant = documented?.whenMsg;
+	if (variant && msg?.toLowerCase().includes(variant.includes)) {
+		return { ...documented, kind: variant.kind, hint: variant.hint };
+	}
+	return documented;
 }

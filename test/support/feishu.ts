@@ -73,7 +73,7 @@ export async function startHarness(
 				clientId: emulator.appId,
 				clientSecret: emulator.appSecret,
 				scope:
-					'offline_access board:whiteboard:node:read docx:document:readonly lingo:entity:readonly',
+					'offline_access board:whiteboard:node:read docx:document:readonly baike:entity:readonly docs:document.media:download',
 			},
 		},
 	]);

@@ -47,8 +47,9 @@ export function classifyAnswer(
 	const logId =
 		(typeof errorPart.log_id === 'string' ? errorPart.log_id : undefined) ??
 		headerString(headers, 'x-tt-logid');
-	const documented = code !== undefined ? documentedError(endpoint, code) : undefined;
-	const msg = (typeof json.msg === 'string' && json.msg) || documented?.msg || `HTTP ${httpStatus}`;
+	const feishuMsg = typeof json.msg === 'string' ? json.msg : undefined;
+	const documented = code !== undefined ? documentedError(endpoint, code, feishuMsg) : undefined;
+	const msg = feishuMsg || documented?.msg || `HTTP ${httpStatus}`;
 	let kind: CodeKind = documented?.kind ?? 'fatal';
 	if (httpStatus === 429 && kind !== 'invalidToken') kind = 'rateLimit';
 	else if (!documented && httpStatus >= 500) kind = 'transient';
@@ -138,7 +139,16 @@ export function toNodeError(
 	attempts: number,
 ): NodeApiError {
 	const documented =
-		failure.code !== undefined ? documentedError(endpoint, failure.code) : undefined;
+		failure.code !== undefined ? documentedError(endpoint, failure.code, failure.msg) : undefined;
+	// A page that documents statuses and no codes (drive media) says what the status means.
+	const status =
+		!documented && failure.httpStatus !== undefined
+			? endpoint.statuses?.[failure.httpStatus]
+			: undefined;
+	const feishuSaid =
+		failure.msg && failure.msg !== `HTTP ${failure.httpStatus}` && failure.msg !== status?.msg
+			? ` (Feishu: ${failure.msg})`
+			: '';
 	const what =
 		failure.kind === 'credentials'
 			? failure.msg
@@ -146,9 +156,12 @@ export function toNodeError(
 				? `Feishu connection failed: ${failure.msg}`
 				: failure.code !== undefined
 					? `Feishu error ${failure.code}: ${failure.msg}`
-					: `Feishu answered HTTP ${failure.httpStatus}: ${failure.msg}`;
+					: status
+						? `Feishu answered HTTP ${failure.httpStatus}: ${status.msg}${feishuSaid}`
+						: `Feishu answered HTTP ${failure.httpStatus}: ${failure.msg}`;
 	const hints: string[] = [];
 	if (documented) hints.push(documented.hint);
+	if (status) hints.push(status.hint);
 	if (failure.kind === 'scopeMissing' || failure.httpStatus === 403) {
 		hints.push(
 			`This operation needs the scope ${endpoint.scopes.map((s) => `"${s}"`).join(' or ')}.`,
