@@ -185,7 +185,7 @@ describe('one bad picture fails alone, named by its block', () => {
 			{
 				block_id: 'blkEscape',
 				block_type: 27,
-				image: { token: '../../auth/v3/tenant_access_token' },
+				image: { token: '../../auth/v3/tenant_access_token', width: 1, height: 1 },
 			},
 		]);
 		const result = await h.run(pictures(locator('doxcnHostileToken')), { continueOnFail: true });
