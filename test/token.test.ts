@@ -3,7 +3,13 @@
  * expirable field, saved, and reused by every item and execution until Feishu rejects it;
  * then refreshed once (even with many requests in flight) and saved again.
  */
-import { messageImage, startHarness, whiteboard, type Harness } from './support/feishu';
+import {
+	credentialData,
+	messageImage,
+	startHarness,
+	whiteboard,
+	type Harness,
+} from './support/feishu';
 
 let h: Harness;
 const ids = Array.from({ length: 20 }, (_, i) => `img_${i}`);
@@ -91,7 +97,7 @@ describe('wrong credentials', () => {
 			items: twentyItems(),
 		});
 		expect(result.error?.message).toMatch(
-			/Feishu refused the app credentials \(code 10014\): app secret invalid/,
+			/^Feishu refused the App Secret\. .*\(Feishu code 10014: app secret invalid\)$/,
 		);
 		expect(h.emulator.counters.tokenRequests).toBe(1);
 		expect(h.emulator.counters.downloads.messageImage).toBe(0);
@@ -105,7 +111,31 @@ describe('wrong credentials', () => {
 		h = await startHarness({}, { appId: 'cli_unknown' });
 		h.emulator.addWhiteboard('wb1');
 		const result = await h.run(whiteboard('wb1'));
-		expect(result.error?.message).toMatch(/code 10003/);
+		expect(result.error?.message).toMatch(
+			/^Feishu does not know this App ID\. .*\(Feishu code 10003/,
+		);
+	});
+
+	it('a Base URL pasted with /open-apis at its end still reaches Feishu', async () => {
+		h.store.set(
+			h.credentialId,
+			credentialData(h.emulator, { customBaseUrl: `${h.emulator.baseUrl}/open-apis/` }),
+		);
+		h.emulator.addWhiteboard('wb1');
+		const result = await h.run(whiteboard('wb1'));
+		expect(result.error).toBeUndefined();
+	});
+
+	it('a Base URL that does not lead to Feishu says so, instead of blaming the App ID', async () => {
+		h.store.set(
+			h.credentialId,
+			credentialData(h.emulator, { customBaseUrl: `${h.emulator.baseUrl}/not-feishu` }),
+		);
+		const result = await h.run(whiteboard('wb1'));
+		expect(result.error?.message).toMatch(
+			/^The Base URL does not answer as Feishu's Open API \(HTTP 404/,
+		);
+		expect(result.error?.message).not.toMatch(/App ID/);
 	});
 
 	it('a custom base URL that is not http(s) is refused before anything is sent', async () => {

@@ -86,7 +86,12 @@ export function classifyThrown(error: unknown): FeishuFailure {
 		(e): e is FeishuCredentialError => e instanceof FeishuCredentialError,
 	);
 	if (tokenError) {
-		return { kind: 'credentials', msg: tokenError.message, code: tokenError.code, answered: true };
+		return {
+			kind: 'credentials',
+			msg: tokenError.message,
+			code: tokenError.feishuCode,
+			answered: true,
+		};
 	}
 	// The user stopped the execution (n8n aborts its requests): not a fault to retry.
 	if (findCause(error, (e): e is object => (e as { code?: unknown })?.code === 'ERR_CANCELED')) {

@@ -1,13 +1,21 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IDataObject } from 'n8n-workflow';
 
+/** The token endpoint's codes for a wrong secret and an unknown app ID. */
+const APP_SECRET_WRONG = 10014;
+const APP_ID_UNKNOWN = 10003;
+
 /** Where a custom app trades its ID and secret for a tenant_access_token. */
 export const APP_LOGIN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 
 /** The credential is unusable (bad base URL, or Feishu refused the app ID/secret); never carries the secret. */
 export class FeishuCredentialError extends Error {
+	/**
+	 * Feishu's code, under a name of its own: n8n's credential test shows an error's `code`
+	 * instead of its message when there is one, and "10014" alone helps nobody.
+	 */
 	constructor(
 		message: string,
-		readonly code?: number,
+		readonly feishuCode?: number,
 	) {
 		super(message);
 		this.name = 'FeishuCredentialError';
@@ -35,7 +43,8 @@ export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): str
 			"The Feishu API credential's base URL must not contain a user name, password, query or fragment",
 		);
 	}
-	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+	// The root, as the field asks; a pasted ".../open-apis" would double the API prefix.
+	return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/open-apis$/i, '');
 }
 
 /**
@@ -67,10 +76,24 @@ export async function fetchTenantAccessToken(
 	const token = body.tenant_access_token;
 	if (body.code === 0 && typeof token === 'string' && token) return token;
 	const code = typeof body.code === 'number' ? body.code : undefined;
+	// No Feishu answer at all, or a 404 from whatever is at the URL: the path is wrong, not the app.
+	if (code === undefined || response.statusCode === 404) {
+		throw new FeishuCredentialError(
+			`The Base URL does not answer as Feishu's Open API (HTTP ${response.statusCode} at ${APP_LOGIN_PATH}). ` +
+				'Choose Feishu or Lark as the domain, or give the root URL of your deployment, e.g. https://open.feishu.cn, without /open-apis.',
+		);
+	}
 	const msg = typeof body.msg === 'string' ? body.msg : `HTTP ${response.statusCode}`;
-	throw new FeishuCredentialError(
-		`Feishu refused the app credentials${code !== undefined ? ` (code ${code})` : ''}: ${msg}. ` +
-			'Check the App ID and App Secret on the app\'s "Credentials & Basic Info" page, and the domain (Feishu or Lark).',
-		code,
-	);
+	throw new FeishuCredentialError(`${refusal(code)} (Feishu code ${code}: ${msg})`, code);
+}
+
+/** What Feishu's token codes say is wrong, in the words of the credential's fields. */
+function refusal(code: number): string {
+	if (code === APP_SECRET_WRONG) {
+		return 'Feishu refused the App Secret. Copy it again from the app\'s "Credentials & Basic Info" page';
+	}
+	if (code === APP_ID_UNKNOWN) {
+		return 'Feishu does not know this App ID. Check the App ID, and that the domain (Feishu or Lark) is the one the app was made on';
+	}
+	return 'Feishu refused the app credentials. Check the App ID and App Secret on the app\'s "Credentials & Basic Info" page, and the domain (Feishu or Lark)';
 }
