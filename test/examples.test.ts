@@ -51,11 +51,18 @@ beforeAll(async () => {
 		'text',
 		{ whiteboard: 'ExampleBoardB' },
 	]);
+	h.emulator.addDriveMedia('ExampleImageOne');
+	h.emulator.addWhiteboard('ExampleBoardPictures');
+	h.emulator.addDocument('ExampleDocumentWithPictures', [
+		{ image: 'ExampleImageOne' },
+		{ whiteboard: 'ExampleBoardPictures' },
+	]);
 });
 afterAll(async () => await h.close());
 
-it('there are the three promised examples', () => {
+it('there are the promised examples', () => {
 	expect(examples.map(([file]) => file).sort()).toEqual([
+		'changed-pictures-to-email.json',
 		'document-whiteboards-to-google-drive.json',
 		'helpdesk-images-to-s3.json',
 		'whiteboard-export-to-email.json',
