@@ -129,10 +129,21 @@ export interface DownloadEndpoint {
 	docsUrl: string;
 }
 
-const TENANT_KEY_DELETED_HINT =
-	"The tenant's encryption key was deleted, so the data cannot be read. Ask the tenant administrator.";
-const TENANT_STORAGE_HINT =
-	"The tenant's own storage failed (for example it is full). Ask the tenant administrator or Feishu support.";
+/** Both im endpoints answer a tenant's broken key or storage alike. */
+const TENANT_STORAGE_CODES: CodeTable = {
+	234041: {
+		httpStatus: 400,
+		msg: 'Tenant master key has been deleted, please contact the tenant administrator.',
+		hint: "The tenant's encryption key was deleted, so the data cannot be read. Ask the tenant administrator.",
+		kind: 'fatal',
+	},
+	234042: {
+		httpStatus: 400,
+		msg: 'Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.',
+		hint: "The tenant's own storage failed (for example it is full). Ask the tenant administrator or Feishu support.",
+		kind: 'fatal',
+	},
+};
 
 const BOARD_FORBIDDEN_HINT =
 	'The app cannot read this whiteboard. Add the app to the document that holds the whiteboard (document "…" menu → "More" → "Add document app"), or share the document with the app, then try again.';
@@ -526,18 +537,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 				hint: 'This endpoint only returns images the app itself uploaded. For an image a user sent in a chat, use the operation Message → Download Resource (GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}) with the message ID and the image key.',
 				kind: 'fatal',
 			},
-			234041: {
-				httpStatus: 400,
-				msg: 'Tenant master key has been deleted, please contact the tenant administrator.',
-				hint: TENANT_KEY_DELETED_HINT,
-				kind: 'fatal',
-			},
-			234042: {
-				httpStatus: 400,
-				msg: 'Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.',
-				hint: TENANT_STORAGE_HINT,
-				kind: 'fatal',
-			},
+			...TENANT_STORAGE_CODES,
 		},
 	},
 	{
@@ -808,18 +808,7 @@ export const ENDPOINTS: DownloadEndpoint[] = [
 				hint: 'The bot cannot see this message (for example it was sent before the bot joined the chat).',
 				kind: 'fatal',
 			},
-			234041: {
-				httpStatus: 400,
-				msg: 'Tenant master key has been deleted, please contact the tenant administrator.',
-				hint: TENANT_KEY_DELETED_HINT,
-				kind: 'fatal',
-			},
-			234042: {
-				httpStatus: 400,
-				msg: 'Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.',
-				hint: TENANT_STORAGE_HINT,
-				kind: 'fatal',
-			},
+			...TENANT_STORAGE_CODES,
 			234043: {
 				httpStatus: 400,
 				msg: 'Unsupported message type.',
