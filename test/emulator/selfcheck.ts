@@ -836,7 +836,7 @@ async function main(): Promise<void> {
 
 				emu.enforceRateLimit('documentBlocks', 1, 1000);
 				const [a, b] = await Promise.all([get(docPath), get(docPath)]);
-				assert.deepEqual([a?.status, b?.status].sort(), [200, 429]);
+				assert.deepEqual([a?.status, b?.status].sort(), [200, 400]);
 				await Promise.all([a?.arrayBuffer(), b?.arrayBuffer()]);
 				emu.enforceRateLimit('documentBlocks', Infinity);
 			},
