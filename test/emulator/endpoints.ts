@@ -287,6 +287,18 @@ export const HANDLED_ENDPOINTS: { readonly [K in HandledEndpoint]: EndpointSpec 
 		notFound: { code: 131005 },
 		idQuery: ['token'],
 	},
+	oauthAuthorize: {
+		name: 'oauthAuthorize',
+		// GET shows the consent page, its form POSTs the user's answer back.
+		methods: ['GET', 'POST'],
+		// On Feishu this lives on accounts.feishu.cn; the emulator serves it on its own origin.
+		path: '/open-apis/authen/v1/authorize',
+		doc: 'https://open.feishu.cn/document/authentication-management/access-token/obtain-oauth-code',
+		errors: OAUTH_ERRORS,
+		rateLimit: perSecond(50), // the emulator's
+		rateLimitStatus: 429,
+		notFound: { code: 20002 },
+	},
 	oauthToken: {
 		name: 'oauthToken',
 		methods: POST,

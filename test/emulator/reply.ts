@@ -149,6 +149,11 @@ export class Reply {
 		);
 	}
 
+	/** 302 to `location`, with an empty body. */
+	redirect(location: string): Promise<void> {
+		return this.send(302, { Location: location }, { kind: 'buffer', bytes: Buffer.alloc(0) });
+	}
+
 	notFound(): Promise<void> {
 		return this.json(404, { code: 404, msg: '404 page not found', error: { log_id: this.logId } });
 	}

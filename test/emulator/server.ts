@@ -124,6 +124,8 @@ export class FeishuEmulator {
 	oauthClientId: string;
 	/** client_secret the OAuth token endpoint accepts (default appSecret). */
 	oauthClientSecret: string;
+	/** The app's name on the OAuth consent page. */
+	appName: string;
 	/** Lifetime of user_access_tokens the OAuth endpoint issues from now on (default 7200). */
 	userTokenTtlSeconds: number;
 	/** Lifetime of refresh tokens the OAuth endpoint issues from now on (default 604800). */
@@ -164,6 +166,7 @@ export class FeishuEmulator {
 		this.apps.set(this.appId, this.appSecret);
 		this.oauthClientId = opts.oauthClientId ?? this.appId;
 		this.oauthClientSecret = opts.oauthClientSecret ?? this.appSecret;
+		this.appName = opts.appName ?? 'Feishu test app';
 		this.userTokenTtlSeconds = opts.userTokenTtlSeconds ?? 7200;
 		this.refreshTokenTtlSeconds = opts.refreshTokenTtlSeconds ?? 604800;
 		this.bareErrorBody = opts.bareErrorBody ?? 'msg';
@@ -439,6 +442,11 @@ export class FeishuEmulator {
 		this.tokens.addUser(token, ttlSeconds, appId);
 	}
 
+	/** Codes the consent page handed out, in issue order. */
+	get issuedAuthorizationCodes(): string[] {
+		return this.grants.issuedCodes;
+	}
+
 	/** An authorization code the OAuth endpoint exchanges once for a token pair. */
 	addAuthorizationCode(code: string, opts: AuthorizationCodeOptions = {}): void {
 		this.grants.addCode(
@@ -590,6 +598,8 @@ export class FeishuEmulator {
 				return this.handleWikiNode(req, reply, route.query);
 			case 'oauthToken':
 				return this.handleOAuthToken(req, reply);
+			case 'oauthAuthorize':
+				return this.handleAuthorize(req, reply, route.query);
 		}
 	}
 
@@ -841,6 +851,48 @@ export class FeishuEmulator {
 		});
 	}
 
+	/**
+	 * The OAuth consent page, for a browser test: GET with client_id, redirect_uri, state and
+	 * scope shows "Authorize <app> to access …" with an Authorize button (id `authorize`) and a
+	 * Cancel button (id `deny`); the form POSTs back here and is answered with a 302 to
+	 * redirect_uri?code=<new code>&state=<state> (or error=access_denied). The code lives 5
+	 * minutes, is single-use and must be exchanged with the same redirect_uri. A wrong
+	 * client_id, a missing or non-http(s) redirect_uri, or a response_type other than code is
+	 * an error page (HTTP 400), as the user would see it.
+	 */
+	private async handleAuthorize(
+		req: IncomingMessage,
+		reply: Reply,
+		query: URLSearchParams,
+	): Promise<void> {
+		const params =
+			req.method === 'POST'
+				? new URLSearchParams((await readBody(req, MAX_TOKEN_BODY))?.toString('utf8') ?? '')
+				: query;
+		const clientId = params.get('client_id') ?? '';
+		const redirectUri = params.get('redirect_uri') ?? '';
+		const responseType = params.get('response_type');
+		if (clientId !== this.oauthClientId) {
+			return reply.raw(400, errorPage(`The app ID (client_id) "${clientId}" is not valid.`));
+		}
+		if (!/^https?:\/\/[^/]/i.test(redirectUri) || !URL.canParse(redirectUri)) {
+			return reply.raw(400, errorPage('redirect_uri is missing or is not an http(s) URL.'));
+		}
+		if (responseType !== null && responseType !== 'code') {
+			return reply.raw(400, errorPage(`Unsupported response_type: ${responseType}.`));
+		}
+		if (req.method !== 'POST') return reply.raw(200, consentPage(this.appName, params));
+		const answer = new URL(redirectUri);
+		if (params.get('action') === 'deny') answer.searchParams.set('error', 'access_denied');
+		else {
+			const code = this.grants.issueCode(params.get('scope') ?? '', redirectUri, 300);
+			answer.searchParams.set('code', code);
+		}
+		const state = params.get('state');
+		if (state !== null) answer.searchParams.set('state', state);
+		return reply.redirect(answer.toString());
+	}
+
 	/** HTTP Basic (raw or form-encoded id:secret, as RFC 6749 asks) when sent, else client_id / client_secret in the body. */
 	private oauthClientOk(authorization: string | undefined, params: Map<string, string>): boolean {
 		const basic =
@@ -986,6 +1038,63 @@ function decodePageToken(token: string, documentId: string): number | undefined 
 	if (!text.startsWith(prefix)) return undefined;
 	const offset = text.slice(prefix.length);
 	return /^\d+$/.test(offset) ? Number(offset) : undefined;
+}
+
+function escapeHtml(text: string): string {
+	const entities: Record<string, string> = {
+		'&': '&amp;',
+		'<': '&lt;',
+		'>': '&gt;',
+		'"': '&quot;',
+		"'": '&#39;',
+	};
+	return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+}
+
+function htmlPage(title: string, body: string[]): string {
+	const head = `<head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`;
+	return [
+		'<!doctype html>',
+		'<html lang="en">',
+		head,
+		'<body>',
+		...body,
+		'</body>',
+		'</html>',
+		'',
+	].join('\n');
+}
+
+/** What the user sees before granting: the app, the scopes, and the two buttons. */
+function consentPage(appName: string, params: URLSearchParams): string {
+	const scopes = (params.get('scope') ?? '').split(/\s+/).filter(Boolean);
+	const hidden = ['client_id', 'redirect_uri', 'state', 'scope', 'response_type']
+		.filter((name) => params.has(name))
+		.map((name) => {
+			const value = escapeHtml(params.get(name) ?? '');
+			return `<input type="hidden" name="${name}" value="${value}">`;
+		});
+	const app = escapeHtml(appName);
+	const asked = scopes.length ? scopes : ['your basic information'];
+	return htmlPage(`Authorize ${appName}`, [
+		`<h1 id="title">Authorize ${app} to access your Feishu account</h1>`,
+		`<p>${app} asks for:</p>`,
+		'<ul id="scopes">',
+		...asked.map((s) => `<li>${escapeHtml(s)}</li>`),
+		'</ul>',
+		'<form method="post" action="/open-apis/authen/v1/authorize">',
+		...hidden,
+		'<button type="submit" id="authorize" name="action" value="authorize">Authorize</button>',
+		'<button type="submit" id="deny" name="action" value="deny">Cancel</button>',
+		'</form>',
+	]);
+}
+
+function errorPage(message: string): string {
+	return htmlPage('Authorization failed', [
+		'<h1>Authorization failed</h1>',
+		`<p id="error">${escapeHtml(message)}</p>`,
+	]);
 }
 
 function bearerToken(header: string | undefined): string | undefined {

@@ -76,11 +76,21 @@ interface CodeRecord extends GrantRecord {
 export class OAuthGrants {
 	/** Refresh tokens in issue order. */
 	readonly issuedRefresh: string[] = [];
+	/** Codes handed out by the consent page, in issue order. */
+	readonly issuedCodes: string[] = [];
 	private readonly codes = new Map<string, CodeRecord>();
 	private readonly refresh = new Map<string, GrantRecord>();
 
 	addCode(code: string, scope: string, redirectUri: string | undefined, ttlSeconds: number): void {
 		this.codes.set(code, { scope, redirectUri, expiresAt: Date.now() + ttlSeconds * 1000 });
+	}
+
+	/** A new authorization code, as the consent page hands one out. */
+	issueCode(scope: string, redirectUri: string, ttlSeconds: number): string {
+		const code = `code-${randomBytes(16).toString('hex')}`;
+		this.addCode(code, scope, redirectUri, ttlSeconds);
+		this.issuedCodes.push(code);
+		return code;
 	}
 
 	/** The live record of `code`, without using it up. */

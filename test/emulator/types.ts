@@ -9,7 +9,7 @@ import type { FileStores } from './endpoints';
  */
 export type DownloadEndpoint = keyof FileStores;
 export type EndpointName =
-	DownloadEndpoint | 'token' | 'documentBlocks' | 'wikiNode' | 'oauthToken';
+	DownloadEndpoint | 'token' | 'documentBlocks' | 'wikiNode' | 'oauthToken' | 'oauthAuthorize';
 
 /**
  * How the file name travels in Content-Disposition:
@@ -88,6 +88,8 @@ export interface EmulatorOptions {
 	oauthClientId?: string | undefined;
 	/** client_secret the OAuth token endpoint accepts; default appSecret. */
 	oauthClientSecret?: string | undefined;
+	/** The app's name on the OAuth consent page; default 'Feishu test app'. */
+	appName?: string | undefined;
 	/** Lifetime of user_access_tokens the OAuth token endpoint issues; default 7200. */
 	userTokenTtlSeconds?: number | undefined;
 	/** Lifetime of refresh tokens the OAuth token endpoint issues; default 604800. */
