@@ -339,8 +339,18 @@ class Canvas {
 	}
 
 	fillRect(x: number, y: number, w: number, h: number, colour: Rgb): void {
-		for (let yy = Math.round(y); yy < Math.round(y + h); yy++)
-			for (let xx = Math.round(x); xx < Math.round(x + w); xx++) this.dot(xx, yy, colour);
+		const clamp = (v: number, max: number) => Math.max(0, Math.min(max, Math.round(v)));
+		const [x0, x1] = [clamp(x, this.width), clamp(x + w, this.width)];
+		const [y0, y1] = [clamp(y, this.height), clamp(y + h, this.height)];
+		const rowBytes = (x1 - x0) * 3;
+		if (rowBytes <= 0) return;
+		for (let row = y0; row < y1; row++) {
+			// One pixel, then doubling copies: a row costs a few memmoves, not a loop per pixel.
+			const start = (row * this.width + x0) * 3;
+			this.pixels.set(colour, start);
+			for (let done = 3; done < rowBytes; done *= 2)
+				this.pixels.copyWithin(start + done, start, start + Math.min(done, rowBytes - done));
+		}
 	}
 
 	/** A rectangle whose corners are quarter circles of radius `r` (0: square corners). */
