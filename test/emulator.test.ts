@@ -78,6 +78,22 @@ async function expectError(res: Response, status: number, code: number): Promise
 	return body;
 }
 
+/**
+ * One test per case: the request `path(query)` is answered with `status` and `code`.
+ * Cases are [what the request is, query, status, code].
+ */
+function answersEach(
+	ctx: Ctx,
+	cases: ReadonlyArray<readonly [string, string, number, number]>,
+	path: (query: string) => string,
+	headers?: Record<string, string>,
+): void {
+	const rows = cases.map(([name, query, status, code]) => [name, status, code, query] as const);
+	it.each(rows)('%s is %d / %d', async (_name, status, code, query) => {
+		await expectError(await ctx.get(path(query), headers), status, code);
+	});
+}
+
 async function bytesOf(res: Response): Promise<Buffer> {
 	return Buffer.from(await res.arrayBuffer());
 }
@@ -307,18 +323,21 @@ describe('helpdesk ticket images', () => {
 		).toEqual(images[1]);
 	});
 
-	it.each([
-		['no index', 'ticket_id=T1&msg_id=M1', 400, 154000],
-		['an index out of range', 'ticket_id=T1&msg_id=M1&index=3', 400, 154000],
-		['an index that is not a number', 'ticket_id=T1&msg_id=M1&index=abc', 400, 154000],
-		['an empty index', 'ticket_id=T1&msg_id=M1&index=', 400, 154000],
-		['a negative index', 'ticket_id=T1&msg_id=M1&index=-1', 400, 154000],
-		['a deleted image', 'ticket_id=T1&msg_id=M1&index=2', 401, 154404],
-		['a message of another ticket', 'ticket_id=T2&msg_id=M1&index=0', 404, 154004],
-		['no ticket_id', 'msg_id=M1', 400, 154000],
-	])('%s is %d / %d', async (_name, query, status, code) => {
-		await expectError(await ctx.get(TICKET(query), HELPDESK), status, code);
-	});
+	answersEach(
+		ctx,
+		[
+			['no index', 'ticket_id=T1&msg_id=M1', 400, 154000],
+			['an index out of range', 'ticket_id=T1&msg_id=M1&index=3', 400, 154000],
+			['an index that is not a number', 'ticket_id=T1&msg_id=M1&index=abc', 400, 154000],
+			['an empty index', 'ticket_id=T1&msg_id=M1&index=', 400, 154000],
+			['a negative index', 'ticket_id=T1&msg_id=M1&index=-1', 400, 154000],
+			['a deleted image', 'ticket_id=T1&msg_id=M1&index=2', 401, 154404],
+			['a message of another ticket', 'ticket_id=T2&msg_id=M1&index=0', 404, 154004],
+			['no ticket_id', 'msg_id=M1', 400, 154000],
+		],
+		TICKET,
+		HELPDESK,
+	);
 
 	it('without X-Lark-Helpdesk-Authorization it is 403 / 154003', async () => {
 		await expectError(await ctx.get(TICKET('ticket_id=T1&msg_id=M1&index=0')), 403, 154003);
@@ -573,15 +592,17 @@ describe('docx list blocks', () => {
 		expect([one.data.items.length, one.data.has_more]).toEqual([1, true]);
 	});
 
-	it.each([
-		['page_size over 500', '?page_size=501', 400, 1770001],
-		['page_size 0', '?page_size=0', 400, 1770001],
-		['a page_size that is not a number', '?page_size=ten', 400, 1770001],
-		['a page_token never handed out', '?page_token=not-a-token', 400, 1770022],
-		['a revision that is not a number', '?document_revision_id=latest', 400, 1770001],
-	])('%s is %d / %d', async (_name, query, status, code) => {
-		await expectError(await ctx.get(DOC('doxcnDoc1', query)), status, code);
-	});
+	answersEach(
+		ctx,
+		[
+			['page_size over 500', '?page_size=501', 400, 1770001],
+			['page_size 0', '?page_size=0', 400, 1770001],
+			['a page_size that is not a number', '?page_size=ten', 400, 1770001],
+			['a page_token never handed out', '?page_token=not-a-token', 400, 1770022],
+			['a revision that is not a number', '?document_revision_id=latest', 400, 1770001],
+		],
+		(query) => DOC('doxcnDoc1', query),
+	);
 
 	it("another document's page token is 1770022", async () => {
 		ctx.emu.addDocument('doxcnDoc2', ['text', 'text', 'text'], { pageSize: 1 });
