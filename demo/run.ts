@@ -13,7 +13,13 @@ import type { INode, INodeParameters } from 'n8n-workflow';
 
 import { FeishuApi } from '../credentials/FeishuApi.credentials';
 import { FeishuImages } from '../nodes/FeishuImages/FeishuImages.node';
-import { FeishuEmulator, makeJpeg, makePng } from '../test/emulator';
+import {
+	drawChatScreenshot,
+	drawDictionaryDiagram,
+	drawWhiteboard,
+	FeishuEmulator,
+} from '../test/emulator';
+import type { WhiteboardDrawing } from '../test/emulator';
 import { CredentialStore, removeEngineTempFolder, runNode } from '../test/engine';
 import { credentialData } from '../test/support/feishu';
 import sampleWorkflow from './sample-workflow.json';
@@ -43,43 +49,109 @@ const REAL_IDS: Record<string, Record<string, string>> = {
 	'Dictionary image (baike, legacy)': { fileToken: 'FEISHU_BAIKE_FILE_TOKEN' },
 };
 
-/** Sandbox fixtures: the IDs the sample workflow uses, with real image bytes and names. */
+/** Sandbox fixtures: the IDs the sample workflow uses, with pictures of what they stand for. */
 function seed(emulator: FeishuEmulator): void {
-	emulator.addWhiteboard('DemoBoardQ3Roadmap', makePng(640, 360, 1), {
-		fileName: 'Q3 roadmap.png',
-	});
-	const boards = ['DemoBoardArchitecture', 'DemoBoardTimeline', 'DemoBoardRisks'];
-	boards.forEach((id, i) => emulator.addWhiteboard(id, makePng(480, 270, 10 + i)));
+	emulator.addWhiteboard(
+		'DemoBoardQ3Roadmap',
+		drawWhiteboard({
+			title: 'Q3 roadmap',
+			boxes: [
+				'Research',
+				{ label: 'Design review', shape: 'plain' },
+				'Build beta',
+				'Launch in September',
+			],
+		}),
+		{ fileName: 'Q3 roadmap.png' },
+	);
+	const boards: Array<[string, WhiteboardDrawing]> = [
+		[
+			'DemoBoardArchitecture',
+			{ title: 'Architecture', boxes: ['n8n workflow', 'Feishu Images node', 'Feishu Open API'] },
+		],
+		[
+			'DemoBoardTimeline',
+			{ title: 'Timeline', boxes: ['Kick-off', 'Beta', 'General availability'] },
+		],
+		[
+			'DemoBoardRisks',
+			{
+				title: 'Risks',
+				boxes: ['Rate limits', { label: 'Expired tokens', shape: 'plain' }, 'Large files'],
+			},
+		],
+	];
+	for (const [id, drawing] of boards)
+		emulator.addWhiteboard(id, drawWhiteboard({ ...drawing, width: 480, height: 270 }));
 	emulator.addDocument('DemoDocWeeklyReview', [
 		'text',
-		{ whiteboard: boards[0] },
+		{ whiteboard: 'DemoBoardArchitecture' },
 		'text',
-		{ whiteboard: boards[1] },
-		{ whiteboard: boards[2] },
+		{ whiteboard: 'DemoBoardTimeline' },
+		{ whiteboard: 'DemoBoardRisks' },
 	]);
 	emulator.addMessageImage('img_v3_demo_uploaded', {
-		bytes: makePng(256, 256, 20),
+		bytes: drawWhiteboard({
+			title: 'Build status',
+			boxes: ['Build', 'Test', 'Deploy'],
+			width: 400,
+			height: 240,
+		}),
 		contentType: 'image/png',
 	});
 	emulator.addMessageResource('om_demo_customer_msg', 'img_v3_demo_from_user', {
 		type: 'image',
-		bytes: makeJpeg(),
-		contentType: 'image/jpeg',
-		fileName: '客户截图.jpg',
+		bytes: drawChatScreenshot({
+			title: 'Customer support',
+			messages: [
+				{ from: 'them', name: 'Li Wei', text: 'Hi, the export button does nothing on my laptop.' },
+				{ from: 'me', text: 'Sorry about that! Which browser do you use?' },
+				{ from: 'them', name: 'Li Wei', text: 'Chrome 126 on macOS.' },
+				{ from: 'me', text: 'Thanks, we are on it. A fix ships today.' },
+			],
+		}),
+		contentType: 'image/png',
+		fileName: '客户截图.png',
 	});
+	const ticketShots = [
+		[
+			{ from: 'them', name: 'Zhang Min', text: 'Login fails with error 403.' },
+			{ from: 'me', text: 'Could you send a screenshot?' },
+		],
+		[
+			{ from: 'them', name: 'Zhang Min', text: 'Here it is: the page stays blank.' },
+			{ from: 'me', text: 'Thanks, forwarded to the team.' },
+		],
+	] as const;
 	emulator.addTicketMessage('7300000000000000001', '7300000000000000002', {
 		type: 'post',
-		images: [{ bytes: makePng(320, 240, 30) }, { bytes: makePng(320, 240, 31) }],
+		images: ticketShots.map((messages) => ({
+			bytes: drawChatScreenshot({ title: 'Ticket 7300', messages, width: 360, height: 320 }),
+		})),
 	});
 	emulator.addLingoFile('boxDemoLingoDiagram', {
-		bytes: makePng(400, 300, 40),
+		bytes: drawDictionaryDiagram({
+			term: 'OKR',
+			definitions: [
+				'Objectives and Key Results',
+				'Set every quarter by each team',
+				'Scored from 0.0 to 1.0',
+			],
+			width: 560,
+			height: 360,
+		}),
 		contentType: 'image/png',
-		fileName: '流程图.png',
+		fileName: '词条 OKR.png',
 	});
 	emulator.addBaikeFile('boxDemoBaikeLogo', {
-		bytes: makePng(128, 128, 50),
+		bytes: drawDictionaryDiagram({
+			term: 'SLA',
+			definitions: ['Service level agreement', 'Uptime 99.9%', 'Reply within 4 hours'],
+			width: 560,
+			height: 360,
+		}),
 		contentType: 'image/png',
-		fileName: 'logo.png',
+		fileName: '词条 SLA.png',
 	});
 }
 

@@ -123,7 +123,8 @@ export const FILE_ENDPOINTS: { readonly [K in DownloadEndpoint]: FileEndpoint<Fi
 		path: '/open-apis/board/v1/whiteboards/:whiteboard_id/download_as_image',
 		doc: 'https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image',
 		errors: WHITEBOARD_ERRORS,
-		rateLimit: perSecond(10),
+		// The September 2025 page says 10/s, the 2026 pages 50/s; tenants may see either.
+		rateLimit: perSecond(50),
 		rateLimitStatus: 429,
 		tokens: ['tenant', 'user'],
 		invalid: { code: 2890001 },
@@ -271,8 +272,8 @@ export const HANDLED_ENDPOINTS: { readonly [K in HandledEndpoint]: EndpointSpec 
 		path: '/open-apis/docx/v1/documents/:document_id/blocks',
 		doc: 'https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document-block/list',
 		errors: DOCX_ERRORS,
-		rateLimit: perSecond(50),
-		rateLimitStatus: 429,
+		rateLimit: perSecond(5), // per app
+		rateLimitStatus: 400, // an older API: 99991400 comes at HTTP 400
 		notFound: { code: 1770002 },
 	},
 	wikiNode: {
@@ -281,10 +282,22 @@ export const HANDLED_ENDPOINTS: { readonly [K in HandledEndpoint]: EndpointSpec 
 		path: '/open-apis/wiki/v2/spaces/get_node',
 		doc: 'https://open.feishu.cn/document/server-docs/docs/wiki-v2/space-node/get_node',
 		errors: WIKI_ERRORS,
-		rateLimit: perSecond(50),
+		rateLimit: { limit: 100, windowMs: 60_000 },
 		rateLimitStatus: 429,
 		notFound: { code: 131005 },
 		idQuery: ['token'],
+	},
+	oauthAuthorize: {
+		name: 'oauthAuthorize',
+		// GET shows the consent page, its form POSTs the user's answer back.
+		methods: ['GET', 'POST'],
+		// On Feishu this lives on accounts.feishu.cn; the emulator serves it on its own origin.
+		path: '/open-apis/authen/v1/authorize',
+		doc: 'https://open.feishu.cn/document/authentication-management/access-token/obtain-oauth-code',
+		errors: OAUTH_ERRORS,
+		rateLimit: perSecond(50), // the emulator's
+		rateLimitStatus: 429,
+		notFound: { code: 20002 },
 	},
 	oauthToken: {
 		name: 'oauthToken',

@@ -85,15 +85,21 @@ export class RandomFaults {
 }
 
 /**
- * Sliding-window limiter: at most `limit` admitted requests in any `windowMs`.
- * Rejected requests do not use up a slot, as with Feishu's gateway.
+ * Sliding-window limiter, one window per key (the app a request's token belongs to): at most
+ * `limit` admitted requests of one key in any `windowMs`, so every process of one app shares
+ * the quota. Rejected requests do not use up a slot, as with Feishu's gateway. `set` changes
+ * the limit while requests flow: those already admitted count against the new one.
  */
 export class SlidingWindowLimiter {
-	private readonly admitted: number[] = [];
-	readonly limit: number;
-	readonly windowMs: number;
+	private readonly admitted = new Map<string, number[]>();
+	limit = 0;
+	windowMs = 1000;
 
 	constructor(limit: number, windowMs: number) {
+		this.set(limit, windowMs);
+	}
+
+	set(limit: number, windowMs: number): void {
 		if (!(limit >= 0) || !(windowMs > 0))
 			throw new RangeError('enforceRateLimit: bad limit or window');
 		this.limit = limit;
@@ -101,14 +107,16 @@ export class SlidingWindowLimiter {
 	}
 
 	/** Admits the request, or returns the whole seconds until a slot frees. */
-	check(now: number): { ok: true } | { ok: false; resetSeconds: number } {
-		while (this.admitted.length > 0 && (this.admitted[0] ?? 0) <= now - this.windowMs)
-			this.admitted.shift();
-		if (this.admitted.length < this.limit) {
-			this.admitted.push(now);
+	check(key: string, now: number): { ok: true } | { ok: false; resetSeconds: number } {
+		let admitted = this.admitted.get(key);
+		if (!admitted) this.admitted.set(key, (admitted = []));
+		while (admitted.length > 0 && (admitted[0] ?? 0) <= now - this.windowMs) admitted.shift();
+		if (admitted.length < this.limit) {
+			admitted.push(now);
 			return { ok: true };
 		}
-		const oldest = this.admitted[0] ?? now;
+		// With a lowered limit, the slot frees when enough of the window's requests have aged out.
+		const oldest = admitted[admitted.length - this.limit] ?? now;
 		return {
 			ok: false,
 			resetSeconds: Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000)),

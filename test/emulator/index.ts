@@ -19,8 +19,20 @@ export {
 	WIKI_ERRORS,
 } from './errors';
 export type { FeishuError, OAuthError } from './errors';
+export type {
+	ChatMessage,
+	ChatScreenshot,
+	DictionaryDiagram,
+	Rgb,
+	WhiteboardBox,
+	WhiteboardDrawing,
+} from './images';
 export {
 	crc32,
+	drawChatScreenshot,
+	drawDictionaryDiagram,
+	drawWhiteboard,
+	encodePng,
 	makeGif,
 	makeJpeg,
 	imageSize,

@@ -30,8 +30,8 @@ export interface FileFixture {
 export type BodyFault = Extract<Fault, { kind: 'resetMidBody' | 'shortBody' | 'slowBody' }>;
 
 export interface ReplyHooks {
-	/** Called once, just before the head is written. */
-	record(status: number): void;
+	/** Called once, just before the head is written, with the Feishu code the body carries. */
+	record(status: number, code: number | undefined): void;
 	/** A delay the emulator can cancel on close(). */
 	sleep(ms: number): Promise<void>;
 }
@@ -47,6 +47,7 @@ export class Reply {
 	errors: Readonly<Record<number, FeishuError>> | undefined;
 	/** Body of answers that carry no Feishu code (see bare). */
 	bareBody: BareBody = 'msg';
+	private code: number | undefined;
 	private readonly res: ServerResponse;
 	private readonly hooks: ReplyHooks;
 
@@ -104,6 +105,7 @@ export class Reply {
 		extra?: Record<string, string>,
 	): Promise<void> {
 		const row = errorFor(code, this.errors);
+		this.code = code;
 		return this.json(
 			status ?? row.httpStatus,
 			{ code, msg: msg ?? row.msg, error: { log_id: this.logId } },
@@ -147,6 +149,11 @@ export class Reply {
 		);
 	}
 
+	/** 302 to `location`, with an empty body. */
+	redirect(location: string): Promise<void> {
+		return this.send(302, { Location: location }, { kind: 'buffer', bytes: Buffer.alloc(0) });
+	}
+
 	notFound(): Promise<void> {
 		return this.json(404, { code: 404, msg: '404 page not found', error: { log_id: this.logId } });
 	}
@@ -155,7 +162,7 @@ export class Reply {
 		const res = this.res;
 		if (res.headersSent || res.destroyed) return;
 		const length = bodyLength(body);
-		this.hooks.record(status);
+		this.hooks.record(status, this.code);
 		res.writeHead(status, {
 			...headers,
 			'Content-Length': String(length),

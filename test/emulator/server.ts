@@ -94,13 +94,16 @@ type StoredDocument = {
 type StoredWikiNode = { node: WikiNode; forbidden: boolean };
 
 function zeroCounters(): EmulatorCounters {
-	const downloads = {} as Record<EndpointName, number>;
-	for (const e of ENDPOINTS) downloads[e] = 0;
+	const perEndpoint = (): Record<EndpointName, number> =>
+		Object.fromEntries(ENDPOINTS.map((e) => [e, 0])) as Record<EndpointName, number>;
+	const requests = perEndpoint();
 	return {
 		tokenRequests: 0,
 		oauthTokenRequests: 0,
-		downloads,
+		requests,
+		downloads: requests,
 		status429: 0,
+		rateLimited: perEndpoint(),
 		byStatus: {},
 		faultsApplied: 0,
 	};
@@ -121,6 +124,8 @@ export class FeishuEmulator {
 	oauthClientId: string;
 	/** client_secret the OAuth token endpoint accepts (default appSecret). */
 	oauthClientSecret: string;
+	/** The app's name on the OAuth consent page. */
+	appName: string;
 	/** Lifetime of user_access_tokens the OAuth endpoint issues from now on (default 7200). */
 	userTokenTtlSeconds: number;
 	/** Lifetime of refresh tokens the OAuth endpoint issues from now on (default 604800). */
@@ -144,6 +149,8 @@ export class FeishuEmulator {
 	private readonly faults = new FaultQueue();
 	private randomFaults: RandomFaults | undefined;
 	private readonly limiters = new Map<EndpointName, SlidingWindowLimiter>();
+	/** app_id -> app_secret of every app the token endpoint knows. */
+	private readonly apps = new Map<string, string>();
 	private nextSeed = 1;
 	private port = 0;
 	private closed = false;
@@ -156,8 +163,10 @@ export class FeishuEmulator {
 		this.tokenTtlSeconds = opts.tokenTtlSeconds ?? 7200;
 		this.invalidTokenStatus = opts.invalidTokenStatus ?? 400;
 		this.latencyMs = opts.latencyMs ?? 0;
+		this.apps.set(this.appId, this.appSecret);
 		this.oauthClientId = opts.oauthClientId ?? this.appId;
 		this.oauthClientSecret = opts.oauthClientSecret ?? this.appSecret;
+		this.appName = opts.appName ?? 'Feishu test app';
 		this.userTokenTtlSeconds = opts.userTokenTtlSeconds ?? 7200;
 		this.refreshTokenTtlSeconds = opts.refreshTokenTtlSeconds ?? 604800;
 		this.bareErrorBody = opts.bareErrorBody ?? 'msg';
@@ -417,12 +426,25 @@ export class FeishuEmulator {
 	}
 
 	/**
+	 * Another app the token endpoint issues tenant tokens to. Rate limits are per app: the
+	 * tokens of one app share a quota, another app's tokens have a quota of their own.
+	 */
+	addApp(appId: string, appSecret: string): void {
+		this.apps.set(appId, appSecret);
+	}
+
+	/**
 	 * A user_access_token, accepted where the page allows one (whiteboard,
 	 * baike, lingo, document blocks, wiki node, message resources, drive media). Once
-	 * expired it answers 99991677.
+	 * expired it answers 99991677. It counts against `appId`'s rate limits (default appId).
 	 */
-	addUserToken(token: string, ttlSeconds = Infinity): void {
-		this.tokens.addUser(token, ttlSeconds);
+	addUserToken(token: string, ttlSeconds = Infinity, appId = this.appId): void {
+		this.tokens.addUser(token, ttlSeconds, appId);
+	}
+
+	/** Codes the consent page handed out, in issue order. */
+	get issuedAuthorizationCodes(): string[] {
+		return this.grants.issuedCodes;
 	}
 
 	/** An authorization code the OAuth endpoint exchanges once for a token pair. */
@@ -488,10 +510,28 @@ export class FeishuEmulator {
 		this.randomFaults = undefined;
 	}
 
-	/** Past `limit` requests to `endpoint` in any sliding `windowMs`: 429 / 99991400. Infinity lifts it. */
-	enforceRateLimit(endpoint: EndpointName, limit: number, windowMs = 1000): void {
-		if (limit === Infinity) this.limiters.delete(endpoint);
-		else this.limiters.set(endpoint, new SlidingWindowLimiter(limit, windowMs));
+	/**
+	 * Past `limit` requests of one app to `endpoint` in any sliding `windowMs`: 99991400 at the
+	 * endpoint's status (429, docx 400) with x-ogw-ratelimit-limit and x-ogw-ratelimit-reset
+	 * (seconds). All tokens of an app share the quota (several n8n processes, one app); a
+	 * request whose token is unknown counts in a bucket of its own. Without `limit`, the
+	 * documented limit and window (ENDPOINT_SPECS); with one, windowMs defaults to a second.
+	 * Calling it again changes the limit at once, lower or higher than documented, and the
+	 * requests already admitted count against the new one. Infinity lifts it.
+	 */
+	enforceRateLimit(endpoint: EndpointName, limit?: number, windowMs?: number): void {
+		const documented = ENDPOINT_SPECS[endpoint].rateLimit;
+		const window = windowMs ?? (limit === undefined ? documented.windowMs : 1000);
+		const max = limit ?? documented.limit;
+		const current = this.limiters.get(endpoint);
+		if (max === Infinity) this.limiters.delete(endpoint);
+		else if (current) current.set(max, window);
+		else this.limiters.set(endpoint, new SlidingWindowLimiter(max, window));
+	}
+
+	/** Every endpoint's documented limit at once, as a tenant under Feishu's defaults sees them. */
+	enforceDocumentedRateLimits(): void {
+		for (const endpoint of ENDPOINTS) this.enforceRateLimit(endpoint);
 	}
 
 	resetCounters(): void {
@@ -515,10 +555,12 @@ export class FeishuEmulator {
 		};
 		this.requestLog.push(entry);
 		const reply = new Reply(res, {
-			record: (status) => {
+			record: (status, code) => {
 				entry.status = status;
 				this.counters.byStatus[status] = (this.counters.byStatus[status] ?? 0) + 1;
 				if (status === 429) this.counters.status429 += 1;
+				if (code === ERROR_CODES.rateLimited && route)
+					this.counters.rateLimited[route.endpoint] += 1;
 			},
 			sleep: (ms) => this.sleep(ms),
 		});
@@ -527,14 +569,14 @@ export class FeishuEmulator {
 		reply.errors = spec.errors;
 		reply.bareBody = this.bareErrorBody;
 
-		this.counters.downloads[route.endpoint] += 1;
+		this.counters.requests[route.endpoint] += 1;
 		if (route.endpoint === 'token') this.counters.tokenRequests += 1;
 		else if (route.endpoint === 'oauthToken') this.counters.oauthTokenRequests += 1;
 		else await this.sleep(this.latencyMs);
 
-		// The gateway throttles before it looks at tokens or ids.
+		// The gateway throttles per app, before it checks the token's validity or looks at ids.
 		const limiter = this.limiters.get(route.endpoint);
-		const verdict = limiter?.check(performance.now());
+		const verdict = limiter?.check(this.appOf(req) ?? '', performance.now());
 		if (limiter && verdict && !verdict.ok)
 			return reply.rateLimited(spec.rateLimitStatus, limiter.limit, verdict.resetSeconds);
 
@@ -556,6 +598,8 @@ export class FeishuEmulator {
 				return this.handleWikiNode(req, reply, route.query);
 			case 'oauthToken':
 				return this.handleOAuthToken(req, reply);
+			case 'oauthAuthorize':
+				return this.handleAuthorize(req, reply, route.query);
 		}
 	}
 
@@ -644,10 +688,10 @@ export class FeishuEmulator {
 	private async handleToken(req: IncomingMessage, reply: Reply): Promise<void> {
 		const body = parseJsonObject(await readBody(req, MAX_TOKEN_BODY));
 		const appId = body?.['app_id'];
-		if (typeof appId !== 'string' || appId === '' || appId !== this.appId)
-			return reply.error(10003);
-		if (body?.['app_secret'] !== this.appSecret) return reply.error(10014);
-		const token = this.tokens.issueTenant(this.tokenTtlSeconds);
+		const secret = typeof appId === 'string' ? this.apps.get(appId) : undefined;
+		if (typeof appId !== 'string' || secret === undefined) return reply.error(10003);
+		if (body?.['app_secret'] !== secret) return reply.error(10014);
+		const token = this.tokens.issueTenant(this.tokenTtlSeconds, appId);
 		return reply.json(200, {
 			code: 0,
 			msg: 'ok',
@@ -656,10 +700,15 @@ export class FeishuEmulator {
 		});
 	}
 
+	/** The app a request's bearer token was issued to, if the emulator knows the token. */
+	private appOf(req: IncomingMessage): string | undefined {
+		const token = bearerToken(req.headers.authorization);
+		return token === undefined ? undefined : this.tokens.lookup(token)?.appId;
+	}
+
 	/** Checks `Authorization: Bearer <token>`; on failure answers and returns undefined. */
 	private async authorize(req: IncomingMessage, reply: Reply): Promise<TokenKind | undefined> {
-		const header = req.headers.authorization;
-		const token = header === undefined ? undefined : /^Bearer (\S+)$/.exec(header.trim())?.[1];
+		const token = bearerToken(req.headers.authorization);
 		if (token === undefined) {
 			await reply.error(ERROR_CODES.missingToken);
 			return undefined;
@@ -793,13 +842,55 @@ export class FeishuEmulator {
 		}
 		return reply.json(200, {
 			code: 0,
-			access_token: this.tokens.issueUser(this.userTokenTtlSeconds),
+			access_token: this.tokens.issueUser(this.userTokenTtlSeconds, this.oauthClientId),
 			expires_in: this.userTokenTtlSeconds,
 			refresh_token: this.grants.issueRefresh(scope, this.refreshTokenTtlSeconds),
 			refresh_token_expires_in: this.refreshTokenTtlSeconds,
 			scope,
 			token_type: 'Bearer',
 		});
+	}
+
+	/**
+	 * The OAuth consent page, for a browser test: GET with client_id, redirect_uri, state and
+	 * scope shows "Authorize <app> to access …" with an Authorize button (id `authorize`) and a
+	 * Cancel button (id `deny`); the form POSTs back here and is answered with a 302 to
+	 * redirect_uri?code=<new code>&state=<state> (or error=access_denied). The code lives 5
+	 * minutes, is single-use and must be exchanged with the same redirect_uri. A wrong
+	 * client_id, a missing or non-http(s) redirect_uri, or a response_type other than code is
+	 * an error page (HTTP 400), as the user would see it.
+	 */
+	private async handleAuthorize(
+		req: IncomingMessage,
+		reply: Reply,
+		query: URLSearchParams,
+	): Promise<void> {
+		const params =
+			req.method === 'POST'
+				? new URLSearchParams((await readBody(req, MAX_TOKEN_BODY))?.toString('utf8') ?? '')
+				: query;
+		const clientId = params.get('client_id') ?? '';
+		const redirectUri = params.get('redirect_uri') ?? '';
+		const responseType = params.get('response_type');
+		if (clientId !== this.oauthClientId) {
+			return reply.raw(400, errorPage(`The app ID (client_id) "${clientId}" is not valid.`));
+		}
+		if (!/^https?:\/\/[^/]/i.test(redirectUri) || !URL.canParse(redirectUri)) {
+			return reply.raw(400, errorPage('redirect_uri is missing or is not an http(s) URL.'));
+		}
+		if (responseType !== null && responseType !== 'code') {
+			return reply.raw(400, errorPage(`Unsupported response_type: ${responseType}.`));
+		}
+		if (req.method !== 'POST') return reply.raw(200, consentPage(this.appName, params));
+		const answer = new URL(redirectUri);
+		if (params.get('action') === 'deny') answer.searchParams.set('error', 'access_denied');
+		else {
+			const code = this.grants.issueCode(params.get('scope') ?? '', redirectUri, 300);
+			answer.searchParams.set('code', code);
+		}
+		const state = params.get('state');
+		if (state !== null) answer.searchParams.set('state', state);
+		return reply.redirect(answer.toString());
 	}
 
 	/** HTTP Basic (raw or form-encoded id:secret, as RFC 6749 asks) when sent, else client_id / client_secret in the body. */
@@ -947,6 +1038,67 @@ function decodePageToken(token: string, documentId: string): number | undefined 
 	if (!text.startsWith(prefix)) return undefined;
 	const offset = text.slice(prefix.length);
 	return /^\d+$/.test(offset) ? Number(offset) : undefined;
+}
+
+function escapeHtml(text: string): string {
+	const entities: Record<string, string> = {
+		'&': '&amp;',
+		'<': '&lt;',
+		'>': '&gt;',
+		'"': '&quot;',
+		"'": '&#39;',
+	};
+	return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+}
+
+function htmlPage(title: string, body: string[]): string {
+	const head = `<head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`;
+	return [
+		'<!doctype html>',
+		'<html lang="en">',
+		head,
+		'<body>',
+		...body,
+		'</body>',
+		'</html>',
+		'',
+	].join('\n');
+}
+
+/** What the user sees before granting: the app, the scopes, and the two buttons. */
+function consentPage(appName: string, params: URLSearchParams): string {
+	const scopes = (params.get('scope') ?? '').split(/\s+/).filter(Boolean);
+	const hidden = ['client_id', 'redirect_uri', 'state', 'scope', 'response_type']
+		.filter((name) => params.has(name))
+		.map((name) => {
+			const value = escapeHtml(params.get(name) ?? '');
+			return `<input type="hidden" name="${name}" value="${value}">`;
+		});
+	const app = escapeHtml(appName);
+	const asked = scopes.length ? scopes : ['your basic information'];
+	return htmlPage(`Authorize ${appName}`, [
+		`<h1 id="title">Authorize ${app} to access your Feishu account</h1>`,
+		`<p>${app} asks for:</p>`,
+		'<ul id="scopes">',
+		...asked.map((s) => `<li>${escapeHtml(s)}</li>`),
+		'</ul>',
+		'<form method="post" action="/open-apis/authen/v1/authorize">',
+		...hidden,
+		'<button type="submit" id="authorize" name="action" value="authorize">Authorize</button>',
+		'<button type="submit" id="deny" name="action" value="deny">Cancel</button>',
+		'</form>',
+	]);
+}
+
+function errorPage(message: string): string {
+	return htmlPage('Authorization failed', [
+		'<h1>Authorization failed</h1>',
+		`<p id="error">${escapeHtml(message)}</p>`,
+	]);
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+	return header === undefined ? undefined : /^Bearer (\S+)$/.exec(header.trim())?.[1];
 }
 
 /** application/x-www-form-urlencoded value decoding; undefined on broken %-encoding. */

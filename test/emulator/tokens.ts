@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 
 export type TokenKind = 'tenant' | 'user';
 
-/** What an access token is worth right now. */
-export type TokenState = { kind: TokenKind; expired: boolean };
+/** What an access token is worth right now, and the app it was issued to. */
+export type TokenState = { kind: TokenKind; expired: boolean; appId: string };
 
 interface TokenRecord {
 	kind: TokenKind;
+	appId: string;
 	/** Date.now() from which the token is rejected (Date, so jest fake timers can age it). */
 	expiresAt: number;
 }
@@ -20,29 +21,31 @@ export class TokenStore {
 	private readonly records = new Map<string, TokenRecord>();
 
 	/** A new tenant_access_token, shaped like Feishu's `t-` + 40 characters. */
-	issueTenant(ttlSeconds: number): string {
+	issueTenant(ttlSeconds: number, appId: string): string {
 		const token = `t-${randomBytes(20).toString('hex')}`;
-		this.records.set(token, { kind: 'tenant', expiresAt: Date.now() + ttlSeconds * 1000 });
+		this.records.set(token, { kind: 'tenant', appId, expiresAt: Date.now() + ttlSeconds * 1000 });
 		this.issued.push(token);
 		return token;
 	}
 
 	/** A new user_access_token, shaped like Feishu's `u-` + 40 characters. */
-	issueUser(ttlSeconds: number): string {
+	issueUser(ttlSeconds: number, appId: string): string {
 		const token = `u-${randomBytes(20).toString('hex')}`;
-		this.addUser(token, ttlSeconds);
+		this.addUser(token, ttlSeconds, appId);
 		this.issuedUser.push(token);
 		return token;
 	}
 
-	addUser(token: string, ttlSeconds: number): void {
-		this.records.set(token, { kind: 'user', expiresAt: Date.now() + ttlSeconds * 1000 });
+	addUser(token: string, ttlSeconds: number, appId: string): void {
+		this.records.set(token, { kind: 'user', appId, expiresAt: Date.now() + ttlSeconds * 1000 });
 	}
 
 	/** undefined when the token is unknown or invalidated; otherwise its kind and whether it expired. */
 	lookup(token: string): TokenState | undefined {
 		const record = this.records.get(token);
-		return record && { kind: record.kind, expired: Date.now() >= record.expiresAt };
+		return (
+			record && { kind: record.kind, expired: Date.now() >= record.expiresAt, appId: record.appId }
+		);
 	}
 
 	/** The token's kind, or undefined when it is unknown, expired or invalidated. */
@@ -73,11 +76,21 @@ interface CodeRecord extends GrantRecord {
 export class OAuthGrants {
 	/** Refresh tokens in issue order. */
 	readonly issuedRefresh: string[] = [];
+	/** Codes handed out by the consent page, in issue order. */
+	readonly issuedCodes: string[] = [];
 	private readonly codes = new Map<string, CodeRecord>();
 	private readonly refresh = new Map<string, GrantRecord>();
 
 	addCode(code: string, scope: string, redirectUri: string | undefined, ttlSeconds: number): void {
 		this.codes.set(code, { scope, redirectUri, expiresAt: Date.now() + ttlSeconds * 1000 });
+	}
+
+	/** A new authorization code, as the consent page hands one out. */
+	issueCode(scope: string, redirectUri: string, ttlSeconds: number): string {
+		const code = `code-${randomBytes(16).toString('hex')}`;
+		this.addCode(code, scope, redirectUri, ttlSeconds);
+		this.issuedCodes.push(code);
+		return code;
 	}
 
 	/** The live record of `code`, without using it up. */

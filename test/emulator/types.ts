@@ -9,7 +9,7 @@ import type { FileStores } from './endpoints';
  */
 export type DownloadEndpoint = keyof FileStores;
 export type EndpointName =
-	DownloadEndpoint | 'token' | 'documentBlocks' | 'wikiNode' | 'oauthToken';
+	DownloadEndpoint | 'token' | 'documentBlocks' | 'wikiNode' | 'oauthToken' | 'oauthAuthorize';
 
 /**
  * How the file name travels in Content-Disposition:
@@ -21,7 +21,10 @@ export type EndpointName =
 export type DispositionStyle = 'raw' | 'rfc5987' | 'both' | 'none';
 
 export type Fault =
-	/** Answer a documented Feishu error (status from the tables unless given). */
+	/**
+	 * Answer a Feishu error code; the status is the endpoint's table's unless given, so a code can
+	 * come at a status other than its documented one (e.g. HTTP 500 carrying 234002).
+	 */
 	| {
 			kind: 'error';
 			code: number;
@@ -85,6 +88,8 @@ export interface EmulatorOptions {
 	oauthClientId?: string | undefined;
 	/** client_secret the OAuth token endpoint accepts; default appSecret. */
 	oauthClientSecret?: string | undefined;
+	/** The app's name on the OAuth consent page; default 'Feishu test app'. */
+	appName?: string | undefined;
 	/** Lifetime of user_access_tokens the OAuth token endpoint issues; default 7200. */
 	userTokenTtlSeconds?: number | undefined;
 	/** Lifetime of refresh tokens the OAuth token endpoint issues; default 604800. */
@@ -296,8 +301,12 @@ export interface EmulatorCounters {
 	/** Requests to the OAuth (user_access_token) endpoint; not in tokenRequests. */
 	oauthTokenRequests: number;
 	/** Requests per endpoint (token endpoints and JSON endpoints included), whatever their outcome. */
+	requests: Record<EndpointName, number>;
+	/** The same object as `requests`, by its older name. */
 	downloads: Record<EndpointName, number>;
 	status429: number;
+	/** Answers carrying 99991400 per endpoint, whatever their HTTP status (docx answers it at 400). */
+	rateLimited: Record<EndpointName, number>;
 	byStatus: Record<number, number>;
 	/** Injected or random faults that were applied. */
 	faultsApplied: number;
