@@ -4,7 +4,7 @@
 #   2. builds the package (skip with N8N_SKIP_BUILD=1), packs it and unpacks the tarball into
 #      <N8N_USER_FOLDER>/.n8n/nodes/node_modules/n8n-nodes-feishu-images, where n8n loads
 #      community packages (node type n8n-nodes-feishu-images.feishuImages);
-#   3. starts the Feishu emulator on 127.0.0.1 (test/n8n-app/emulator-runner.ts) with a whiteboard;
+#   3. starts the Feishu emulator on 127.0.0.1 (scripts/n8n-app/emulator-runner.ts) with a whiteboard;
 #   4. n8n import:credentials (feishuApi, custom base URL = the emulator) and import:workflow
 #      (Manual Trigger -> Feishu Images: whiteboard download as image);
 #   5. n8n execute --id --rawOutput, twice: each run must output one item whose binary has the
@@ -36,7 +36,7 @@ failed() { echo "  -> $*" >&2; FAILURES+=("$*"); }
 # Runs one check of app-test.mjs; a failure is recorded with the check's own message.
 verify() {
   local out
-  if out=$(node test/n8n-app/app-test.mjs "$@" 2>&1); then
+  if out=$(node scripts/n8n-app/app-test.mjs "$@" 2>&1); then
     echo "$out"
   else
     echo "$out"
@@ -106,10 +106,10 @@ tar -xzf "$WORK/$tarball" -C "$PKG_DIR" --strip-components=1
 echo "$tarball -> $PKG_DIR ($(find "$PKG_DIR" -type f | wc -l) files)"
 
 step "Feishu emulator on 127.0.0.1"
-node "$ROOT/node_modules/typescript/bin/tsc" --outDir "$WORK/emu" --rootDir test --module commonjs \
+node "$ROOT/node_modules/typescript/bin/tsc" --outDir "$WORK/emu" --rootDir . --module commonjs \
   --target es2022 --moduleResolution node --esModuleInterop --skipLibCheck --types node --strict \
-  test/n8n-app/emulator-runner.ts >"$WORK/tsc.log" 2>&1 || { cat "$WORK/tsc.log"; fail "compiling the emulator failed"; }
-node "$WORK/emu/n8n-app/emulator-runner.js" "$WORK/emulator-state.json" "$WORK/emulator-stats.json" \
+  scripts/n8n-app/emulator-runner.ts >"$WORK/tsc.log" 2>&1 || { cat "$WORK/tsc.log"; fail "compiling the emulator failed"; }
+node "$WORK/emu/scripts/n8n-app/emulator-runner.js" "$WORK/emulator-state.json" "$WORK/emulator-stats.json" \
   >"$WORK/emulator.log" 2>&1 &
 EMU_PID=$!
 for _ in $(seq 1 100); do
@@ -161,7 +161,7 @@ n8n() {
 
 step "import credential and workflow"
 mkdir -p "$WORK/fixtures"
-node test/n8n-app/app-test.mjs fixtures "$WORK/emulator-state.json" "$WORK/fixtures"
+node scripts/n8n-app/app-test.mjs fixtures "$WORK/emulator-state.json" "$WORK/fixtures"
 n8n import-credentials import:credentials --input="$WORK/fixtures/credentials.json"
 n8n import-workflow import:workflow --input="$WORK/fixtures/workflow.json"
 WORKFLOW_ID=$(node -p 'require(process.argv[1]).id' "$WORK/fixtures/workflow.json")
@@ -173,7 +173,7 @@ if grep -q 'Unrecognized node type\|is not known\|Could not load' "$WORK/execute
   grep 'Unrecognized node type\|is not known\|Could not load' "$WORK/execute-1.log" | head -5
   fail "n8n did not load the community package"
 fi
-node test/n8n-app/app-test.mjs result "$WORK/execute-1.log" "$WORK/result-1.json" || fail "no execution result"
+node scripts/n8n-app/app-test.mjs result "$WORK/execute-1.log" "$WORK/result-1.json" || fail "no execution result"
 verify check "$WORK/result-1.json" "$WORK/emulator-state.json" "$N8N_USER_FOLDER/.n8n" "execute #1"
 emulator_stats
 verify stats "$WORK/emulator-stats.json" 1 1
@@ -185,7 +185,7 @@ rm -f "$WORK/credential-export.json"
 
 step "execute #2 (reuses the saved token)"
 n8n execute-2 execute --id="$WORKFLOW_ID" --rawOutput
-node test/n8n-app/app-test.mjs result "$WORK/execute-2.log" "$WORK/result-2.json" || fail "no execution result"
+node scripts/n8n-app/app-test.mjs result "$WORK/execute-2.log" "$WORK/result-2.json" || fail "no execution result"
 verify check "$WORK/result-2.json" "$WORK/emulator-state.json" "$N8N_USER_FOLDER/.n8n" "execute #2"
 emulator_stats
 verify stats "$WORK/emulator-stats.json" 1 2

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 
-import { FeishuEmulator, makePng } from '../emulator';
+import { FeishuEmulator, makePng } from '../../test/emulator';
 
 /** A whiteboard token as Feishu shapes them (a docx block token). */
 const WHITEBOARD_ID = 'N8nAppBoard9Xq2LmTzWp0';
