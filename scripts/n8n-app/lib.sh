@@ -20,24 +20,24 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 step() { echo "::: [$(elapsed "$T0")s] $*"; }
 fail() { echo "FAIL $SCRIPT_NAME: $*" >&2; exit 1; }
 
-# Debian packages a test needs (binary:package ...), installed when missing: CI machines are
-# fresh. Needs root (apt-get); runs `apt-get update` once per script run.
-APT_UPDATED=
-need_debian() {
-  local missing=() pair bin pkg
-  for pair in "$@"; do
-    bin=${pair%%:*} pkg=${pair#*:}
-    [ -x "$bin" ] || command -v "$bin" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  [ "$(id -u)" = 0 ] || fail "missing Debian packages ${missing[*]}: install them (apt-get install -y ${missing[*]}) or run as root"
-  step "apt-get install ${missing[*]}"
-  if [ -z "$APT_UPDATED" ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || fail "apt-get update failed"
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || fail "apt-get install ${missing[*]} failed"
+# Debian packages a test needs, installed when missing: CI machines are fresh. Needs root and the
+# Debian mirror (so before app_prepare enters the network namespace); `apt-get update` runs once.
+#   want_debian PACKAGE CHECK-COMMAND...   (the package is wanted when the check fails)
+#   install_wanted_debian
+APT_WANT=()
+want_debian() {
+  local pkg=$1
+  shift
+  "$@" >/dev/null 2>&1 || APT_WANT+=("$pkg")
+}
+install_wanted_debian() {
+  [ ${#APT_WANT[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || fail "missing Debian packages ${APT_WANT[*]}: apt-get install -y ${APT_WANT[*]} (as root)"
+  step "apt-get install ${APT_WANT[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || fail "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_WANT[@]}" >/dev/null \
+    || fail "apt-get install ${APT_WANT[*]} failed"
+  APT_WANT=()
 }
 
 # Node 24, the app (needs the registry, so before the namespace), then re-exec in a fresh network
@@ -185,8 +185,9 @@ app_n8n_env() {
   export N8N_TEMPLATES_ENABLED=false
   export N8N_PERSONALIZATION_ENABLED=false
   export N8N_LICENSE_AUTO_RENEW_ENABLED=false
-  # Modules that call out to the internet (the MCP server registry) are not loaded.
-  export N8N_DISABLED_MODULES=mcp-registry
+  # Modules that call out to the internet (the MCP server registry; AI agents and quick-connect's
+  # third-party services) are not loaded.
+  export N8N_DISABLED_MODULES=mcp-registry,instance-ai,agents,quick-connect
   export N8N_LISTEN_ADDRESS=127.0.0.1
   export N8N_HOST=127.0.0.1
   export N8N_RUNNERS_BROKER_LISTEN_ADDRESS=127.0.0.1
