@@ -46,7 +46,11 @@ install_wanted_debian() {
 # to run as root).
 app_prepare() {
   if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 24 ]; then
-    exec "$ROOT/scripts/node24.sh" bash "$0" "$@"
+    # Node 24 first in PATH, then exec (same PID): run under npx, this script would be npx's
+    # child, and a TERM sent to the script's PID would not reach its cleanup.
+    local node24
+    node24=$("$ROOT/scripts/node24.sh" node -p 'process.execPath' | tail -1) || fail "no Node 24"
+    PATH="$(dirname "$node24"):$PATH" exec bash "$0" "$@"
   fi
   if [ -z "${N8N_TEST_APP_DIR:-}" ]; then
     step "n8n app"
