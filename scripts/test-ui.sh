@@ -22,6 +22,8 @@ APP_NETNS_AS_USER=1
 
 CHROMIUM=${UI_CHROMIUM:-/usr/bin/chromium}
 want_debian chromium test -x "$CHROMIUM"
+# Chinese file names (架构图 …) render as boxes in the screenshots without a CJK font.
+want_debian fonts-noto-cjk sh -c 'fc-list :lang=zh | grep -q .'
 install_wanted_debian
 app_prepare "$@"
 app_workdir n8n-ui-test

@@ -293,27 +293,27 @@ async function setBoardMode(mode) {
 async function issueText() {
 	const issue = boardLocator().locator(testId('parameter-issues'));
 	if (!(await visible(issue, 2000))) return undefined;
-	const poppers = page.locator('.el-popper:visible');
-	const before = new Set(await poppers.allInnerTexts());
-	await issue.first().hover();
-	for (let i = 0; i < 20; i++) {
-		const opened = (await poppers.allInnerTexts()).filter((t) => t.trim() && !before.has(t));
-		if (opened.length) return opened.join(' ').trim();
-		await page.waitForTimeout(150);
-	}
-	return '(an issue icon, no tooltip)';
+	await issue.locator('span').first().hover();
+	const tooltip = page.locator('.n8n-tooltip:visible');
+	if (!(await visible(tooltip, 3000))) return '(an issue icon, no tooltip)';
+	return (await tooltip.first().innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Types a value into the Whiteboard ID field and waits until n8n has re-validated it. */
+async function setBoardValue(value) {
+	await boardInput().fill(value);
+	await boardInput().blur();
+	await page.waitForTimeout(800);
+	await page.mouse.move(0, 0);
 }
 
 async function byUrl() {
 	await setBoardMode('url');
-	await boardInput().fill('https://example.com/not-a-board');
-	await boardInput().blur();
+	await setBoardValue('https://example.com/not-a-board');
 	const invalid = await issueText();
 	await shot('by-url-invalid');
 	const link = `https://acme.feishu.cn/board/${state.whiteboardId}`;
-	await boardInput().fill(link);
-	await boardInput().blur();
-	await page.waitForTimeout(400);
+	await setBoardValue(link);
 	const valid = await issueText();
 	await shot('by-url-valid');
 	expect(invalid !== undefined, 'an invalid link shows no validation issue');
@@ -366,8 +366,7 @@ async function errorItem() {
 		await params().waitFor({ timeout: TIMEOUT });
 	}
 	await setBoardMode('id');
-	await boardInput().fill(UNKNOWN_BOARD);
-	await boardInput().blur();
+	await setBoardValue(UNKNOWN_BOARD);
 	const output = await executeStep();
 	const message = output.locator(testId('node-error-message'));
 	expect(await visible(message), 'no error message in the output panel');
@@ -433,6 +432,7 @@ async function oauthConnect(context) {
 		await page.locator(testId('credential-save-button')).click();
 	}
 	expect(await visible(connect), 'no "Connect my account" button');
+	await connect.first().scrollIntoViewIfNeeded();
 	await shot('oauth2-connect-button');
 	const [popup] = await Promise.all([
 		context.waitForEvent('page', { timeout: TIMEOUT }),
