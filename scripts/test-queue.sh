@@ -16,7 +16,8 @@
 #      the test only with QUEUE_EXPECT_NO_FAILURES=1.
 # Runs in a network namespace with only loopback when the machine allows it (root). Ends with
 # `N passed, N failed`. Env: QUEUE_EXPECT_NO_FAILURES=1, QUEUE_EXECUTIONS (6), QUEUE_ITEMS (30),
-# QUEUE_WORKER_CONCURRENCY (10), and those of scripts/n8n-app/lib.sh.
+# QUEUE_WORKER_CONCURRENCY (10), QUEUE_REQUESTS_PER_SECOND (the node's Requests per Second option;
+# 0 = its default), and those of scripts/n8n-app/lib.sh.
 set -euo pipefail
 . "$(dirname "$0")/n8n-app/lib.sh"
 SCRIPT_NAME=test:queue
@@ -115,7 +116,7 @@ export N8N_LOG_FORMAT=text
 
 step "import credential and workflow; publish the workflow"
 mkdir -p "$WORK/fixtures"
-node scripts/n8n-app/queue-test.mjs fixtures "$EMU_STATE" "$WORK/fixtures" "$WEBHOOK_PATH"
+node scripts/n8n-app/queue-test.mjs fixtures "$EMU_STATE" "$WORK/fixtures" "$WEBHOOK_PATH" "${QUEUE_REQUESTS_PER_SECOND:-0}"
 WORKFLOW_ID=$(node -p 'require(process.argv[1]).id' "$WORK/fixtures/workflow.json")
 n8n import-credentials import:credentials --input="$WORK/fixtures/credentials.json"
 n8n import-workflow import:workflow --input="$WORK/fixtures/workflow.json"

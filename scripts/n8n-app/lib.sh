@@ -52,6 +52,9 @@ app_prepare() {
     node24=$("$ROOT/scripts/node24.sh" node -p 'process.execPath' | tail -1) || fail "no Node 24"
     PATH="$(dirname "$node24"):$PATH" exec bash "$0" "$@"
   fi
+  # The repo's own dependencies (tsc, playwright-core ...) and the app both need the registry.
+  . "$ROOT/scripts/ensure-deps.sh"
+  ensure_deps
   if [ -z "${N8N_TEST_APP_DIR:-}" ]; then
     step "n8n app"
     N8N_TEST_APP_DIR=$("$ROOT/scripts/n8n-app-install.sh" | tail -1) || fail "installing n8n failed"

@@ -1,6 +1,6 @@
 // Helpers of scripts/test-queue.sh (n8n in queue mode). Plain Node 24, no dependencies.
 //
-//   node queue-test.mjs fixtures <state.json> <outDir> <webhookPath>
+//   node queue-test.mjs fixtures <state.json> <outDir> <webhookPath> [requests per second]
 //       writes <outDir>/credentials.json and <outDir>/workflow.json for `n8n import:*`:
 //       Webhook (POST, answers with the last node's items) -> Code (one item per whiteboard ID
 //       of the body) -> Feishu Images (whiteboard download, failed items continue) -> Crypto
@@ -21,7 +21,7 @@ const NODE_NAME = 'Download Whiteboards';
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
-function fixtures(stateFile, outDir, webhookPath) {
+function fixtures(stateFile, outDir, webhookPath, requestsPerSecond = '0') {
 	const state = readJson(stateFile);
 	const node = (id, name, type, typeVersion, x, parameters, extra = {}) => ({
 		id: `7a2d4b63-1c8f-4e2f-8b62-8c2e1d3f4a${id}`,
@@ -68,7 +68,9 @@ function fixtures(stateFile, outDir, webhookPath) {
 					resource: 'whiteboard',
 					operation: 'downloadAsImage',
 					whiteboardId: { __rl: true, mode: 'id', value: '={{ $json.whiteboardId }}' },
-					options: {},
+					// 0: the node's default (Feishu's documented limit, per n8n process).
+					options:
+						Number(requestsPerSecond) > 0 ? { requestsPerSecond: Number(requestsPerSecond) } : {},
 				},
 				{
 					credentials: { feishuApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
