@@ -3,7 +3,7 @@
 # For each entry of the matrix below, installs n8n-core + n8n-workflow (once, into a cache outside
 # the repo), unpacks the package's npm tarball next to them (so the package's
 # require('n8n-workflow') gets that copy, as in an n8n install) and runs
-# test/n8n-app/compat/run-n8n1.cjs under the given Node versions: n8n-core's WorkflowExecute with
+# scripts/n8n-app/compat/run-n8n1.cjs under the given Node versions: n8n-core's WorkflowExecute with
 # its real HTTP and binary helpers against the Feishu emulator on 127.0.0.1. Scenarios: whiteboard
 # and message-image downloads (name, MIME type, bytes, json.fileSize), token saved and reused,
 # expired-token refresh, a documented error, continue-on-fail, and no token sent on a redirect to
@@ -107,7 +107,7 @@ for entry in "${entries[@]}"; do
   tar -xzf "$WORK/$tarball" -C "$pkg" --strip-components=1
   for major in ${nodes//,/ }; do
     t=$(date +%s.%N)
-    if node_of "$major" test/n8n-app/compat/run-n8n1.cjs "$dir" "$pkg" "$WORK/emu/emulator" >"$WORK/out.txt" 2>&1; then rc=0; else rc=$?; fi
+    if node_of "$major" scripts/n8n-app/compat/run-n8n1.cjs "$dir" "$pkg" "$WORK/emu/emulator" >"$WORK/out.txt" 2>&1; then rc=0; else rc=$?; fi
     sed 's/^/    /' "$WORK/out.txt"
     node_v=$(grep -o 'Node [0-9][0-9.]*' "$WORK/out.txt" | head -1 || true)
     versions=$(grep -o 'n8n-core [0-9.]*, n8n-workflow [0-9.]*' "$WORK/out.txt" | head -1 | tr -d ',' || true)

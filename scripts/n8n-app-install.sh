@@ -21,6 +21,11 @@ MARKER="$APP_DIR/.install-complete"
 log() { echo "[n8n-app-install] $*" >&2; }
 die() { echo "[n8n-app-install] ERROR: $*" >&2; exit 1; }
 
+# npm settings inherited from whatever npm ran us (scripts/node24.sh runs npx from the repo, which
+# exports the repo's .npmrc as npm_config_*, e.g. ignore-scripts=true) must not apply to the app:
+# with ignore-scripts the sqlite3 rebuild below silently builds nothing.
+while IFS= read -r var; do unset "$var"; done < <(env | grep -o '^npm_config_[A-Za-z0-9_]*' || true)
+
 node_version=$(node -p 'process.versions.node')
 node_major=${node_version%%.*}
 [ "$node_major" -ge 24 ] || die "Node >= 24 required (have $node_version); run through scripts/node24.sh"
@@ -72,7 +77,7 @@ export npm_config_nodedir="$HEADERS_DIR"
 export npm_config_build_from_source=true
 
 log "building sqlite3 from source against Node $node_version headers"
-npm rebuild sqlite3 --foreground-scripts >"$APP_DIR/rebuild-sqlite3.log" 2>&1 \
+npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts >"$APP_DIR/rebuild-sqlite3.log" 2>&1 \
   || { tail -30 "$APP_DIR/rebuild-sqlite3.log" >&2; die "sqlite3 rebuild failed (log: $APP_DIR/rebuild-sqlite3.log)"; }
 
 # Every copy of isolated-vm in the tree must load under this Node.
@@ -82,7 +87,7 @@ while IFS= read -r dir; do
 done < <(find node_modules -type d -name isolated-vm -path '*node_modules/isolated-vm' -prune)
 if [ "$ivm_ok" != true ]; then
   log "building isolated-vm from source (several minutes)"
-  npm rebuild isolated-vm --foreground-scripts >"$APP_DIR/rebuild-isolated-vm.log" 2>&1 \
+  npm rebuild isolated-vm --ignore-scripts=false --foreground-scripts >"$APP_DIR/rebuild-isolated-vm.log" 2>&1 \
     || { tail -30 "$APP_DIR/rebuild-isolated-vm.log" >&2; die "isolated-vm rebuild failed (log: $APP_DIR/rebuild-isolated-vm.log)"; }
 else
   log "isolated-vm: prebuilt linux-x64 binary loads under Node $node_version"

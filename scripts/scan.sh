@@ -78,7 +78,7 @@ if unshare -n true 2>/dev/null; then
   netns=(unshare -n)
   echo "(analysis runs in a network namespace without network)"
 fi
-if ! "${netns[@]}" "$NODE24" test/n8n-app/scan.mjs "$SCANNER_MJS" "$WORK/tarball" "$WORK/source"; then
+if ! "${netns[@]}" "$NODE24" scripts/n8n-app/scan.mjs "$SCANNER_MJS" "$WORK/tarball" "$WORK/source"; then
   failures+=("@n8n/scan-community-package analysis failed")
 fi
 
@@ -90,7 +90,7 @@ else
   grep -v 'npm warn' "$WORK/lint.out" || true
   failures+=("npm run lint failed: $(grep -Eo '[0-9]+ problems? \([0-9]+ errors?, [0-9]+ warnings?\)' "$WORK/lint.out" || echo 'see above')")
 fi
-$run24 node test/n8n-app/lint-config-check.mjs || failures+=("eslint.config.mjs is not n8n's config unchanged")
+$run24 node scripts/n8n-app/lint-config-check.mjs || failures+=("eslint.config.mjs is not n8n's config unchanged")
 
 echo
 if [ ${#failures[@]} -eq 0 ]; then

@@ -1,7 +1,7 @@
 // Checks that the project's eslint.config.mjs is n8n's community-node config (@n8n/node-cli/eslint)
 // with nothing added: no rule switched off or weakened, no file ignored that n8n's config lints.
 // Also lists inline `eslint-disable` comments in nodes/ and credentials/.
-// Usage (from the repo root): node test/n8n-app/lint-config-check.mjs
+// Usage (from the repo root): node scripts/n8n-app/lint-config-check.mjs
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

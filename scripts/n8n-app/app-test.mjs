@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const CREDENTIAL_ID = 'FeishuEmuCred001';
 export const CREDENTIAL_NAME = 'Feishu emulator';
@@ -27,24 +28,27 @@ function expect(ok, message) {
 	if (!ok) throw new CheckError(message);
 }
 
+/** The Feishu API credential of the emulator (custom base URL), for `n8n import:credentials`. */
+export function feishuCredential(state) {
+	return {
+		id: CREDENTIAL_ID,
+		name: CREDENTIAL_NAME,
+		type: 'feishuApi',
+		data: {
+			domain: 'custom',
+			customBaseUrl: state.baseUrl,
+			appId: state.appId,
+			appSecret: state.appSecret,
+			helpdeskId: '',
+			helpdeskToken: '',
+			tenantAccessToken: '',
+		},
+	};
+}
+
 function fixtures(stateFile, outDir) {
 	const state = readJson(stateFile);
-	const credentials = [
-		{
-			id: CREDENTIAL_ID,
-			name: CREDENTIAL_NAME,
-			type: 'feishuApi',
-			data: {
-				domain: 'custom',
-				customBaseUrl: state.baseUrl,
-				appId: state.appId,
-				appSecret: state.appSecret,
-				helpdeskId: '',
-				helpdeskToken: '',
-				tenantAccessToken: '',
-			},
-		},
-	];
+	const credentials = [feishuCredential(state)];
 	const workflow = {
 		id: WORKFLOW_ID,
 		name: 'Feishu Images: whiteboard download (n8n app test)',
@@ -262,18 +266,21 @@ function credential(exportFile, statsFile) {
 	);
 }
 
-const [command, ...args] = process.argv.slice(2);
-const commands = { fixtures, result: extractResult, check, stats, credential };
-if (!commands[command]) {
-	console.error(`usage: node app-test.mjs ${Object.keys(commands).join('|')} ...`);
-	process.exit(2);
-}
-try {
-	commands[command](...args);
-} catch (error) {
-	if (error instanceof CheckError) {
-		console.error(`CHECK FAILED: ${error.message}`);
-		process.exit(1);
+// The CLI runs only when this file is the one node was started with (queue-test.mjs imports it).
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+	const [command, ...args] = process.argv.slice(2);
+	const commands = { fixtures, result: extractResult, check, stats, credential };
+	if (!commands[command]) {
+		console.error(`usage: node app-test.mjs ${Object.keys(commands).join('|')} ...`);
+		process.exit(2);
 	}
-	throw error;
+	try {
+		commands[command](...args);
+	} catch (error) {
+		if (error instanceof CheckError) {
+			console.error(`CHECK FAILED: ${error.message}`);
+			process.exit(1);
+		}
+		throw error;
+	}
 }

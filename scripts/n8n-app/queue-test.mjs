@@ -1,0 +1,234 @@
+// Helpers of scripts/test-queue.sh (n8n in queue mode). Plain Node 24, no dependencies.
+//
+//   node queue-test.mjs fixtures <state.json> <outDir> <webhookPath> [requests per second]
+//       writes <outDir>/credentials.json and <outDir>/workflow.json for `n8n import:*`:
+//       Webhook (POST, answers with the last node's items) -> Code (one item per whiteboard ID
+//       of the body) -> Feishu Images (whiteboard download, failed items continue) -> Crypto
+//       (SHA-256 of the binary as n8n stored it) -> Code (each download's json + that hash)
+//   node queue-test.mjs fire <webhook URL> <state.json> <executions> <per execution> <out.json>
+//       fires the executions at once, each with its own whiteboards, and checks every item of
+//       every answer against the emulator's bytes; prints one line per execution and a summary,
+//       writes { items, ok, failed, wrong, failures: [...] } to <out.json>
+//   node queue-test.mjs stored <state.json> <rows.txt> <expected count>
+//       checks the rows `fileName|sha256` read from n8n's binary_data table against the emulator
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { CREDENTIAL_ID, CREDENTIAL_NAME, feishuCredential, NODE_TYPE } from './app-test.mjs';
+
+export const WORKFLOW_ID = 'FeishuQueueTest01';
+const NODE_NAME = 'Download Whiteboards';
+
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+
+function fixtures(stateFile, outDir, webhookPath, requestsPerSecond = '0') {
+	const state = readJson(stateFile);
+	const node = (id, name, type, typeVersion, x, parameters, extra = {}) => ({
+		id: `7a2d4b63-1c8f-4e2f-8b62-8c2e1d3f4a${id}`,
+		name,
+		type,
+		typeVersion,
+		position: [x, 0],
+		parameters,
+		...extra,
+	});
+	const main = (to) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
+	const workflow = {
+		id: WORKFLOW_ID,
+		name: 'Feishu Images: whiteboards in queue mode (queue test)',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			node(
+				'01',
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				0,
+				{
+					httpMethod: 'POST',
+					path: webhookPath,
+					responseMode: 'lastNode',
+					responseData: 'allEntries',
+					options: {},
+				},
+				{ webhookId: '5d0c8f5e-3f5b-4c52-9a77-2b8f3c1e9d01' },
+			),
+			node('02', 'One Item per Whiteboard', 'n8n-nodes-base.code', 2, 220, {
+				jsCode:
+					'return $input.first().json.body.boards.map((whiteboardId) => ({ json: { whiteboardId } }));',
+			}),
+			node(
+				'03',
+				NODE_NAME,
+				NODE_TYPE,
+				1,
+				440,
+				{
+					resource: 'whiteboard',
+					operation: 'downloadAsImage',
+					whiteboardId: { __rl: true, mode: 'id', value: '={{ $json.whiteboardId }}' },
+					// 0: the node's default (Feishu's documented limit, per n8n process).
+					options:
+						Number(requestsPerSecond) > 0 ? { requestsPerSecond: Number(requestsPerSecond) } : {},
+				},
+				{
+					credentials: { feishuApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+					onError: 'continueRegularOutput',
+				},
+			),
+			node(
+				'04',
+				'SHA-256 of the Binary',
+				'n8n-nodes-base.crypto',
+				2,
+				660,
+				{
+					action: 'hash',
+					type: 'SHA256',
+					binaryData: true,
+					binaryPropertyName: 'data',
+					dataPropertyName: 'sha256',
+					encoding: 'hex',
+				},
+				// An item the Feishu node failed has no binary: Crypto fails it too, and goes on.
+				{ onError: 'continueRegularOutput' },
+			),
+			// What the webhook answers: each download's json (its error, for a failed item) and the
+			// hash of its bytes. Crypto outputs one item per input, in order.
+			node('05', 'Report', 'n8n-nodes-base.code', 2, 880, {
+				jsCode: [
+					`const downloads = $('${NODE_NAME}').all();`,
+					'return $input.all().map((item, i) => ({',
+					'\tjson: { ...downloads[i].json, sha256: item.json.sha256 ?? null },',
+					'}));',
+				].join('\n'),
+			}),
+		],
+		connections: {
+			Webhook: main('One Item per Whiteboard'),
+			'One Item per Whiteboard': main(NODE_NAME),
+			[NODE_NAME]: main('SHA-256 of the Binary'),
+			'SHA-256 of the Binary': main('Report'),
+		},
+		pinData: {},
+	};
+	writeFileSync(
+		path.join(outDir, 'credentials.json'),
+		JSON.stringify([feishuCredential(state)], null, 2),
+	);
+	writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflow, null, 2));
+}
+
+async function fire(url, stateFile, executions, perExecution, outFile) {
+	const state = readJson(stateFile);
+	const n = Number(executions);
+	const per = Number(perExecution);
+	if (state.boards.length < n * per)
+		throw new Error(`the emulator has ${state.boards.length} boards, ${n * per} needed`);
+	const byId = new Map(state.boards.map((b) => [b.id, b]));
+	const t0 = performance.now();
+	const answers = await Promise.all(
+		Array.from({ length: n }, async (_, e) => {
+			const boards = state.boards.slice(e * per, (e + 1) * per).map((b) => b.id);
+			const started = performance.now();
+			try {
+				const res = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ boards }),
+					signal: AbortSignal.timeout(300_000),
+				});
+				const text = await res.text();
+				return { e, boards, status: res.status, text, ms: performance.now() - started };
+			} catch (error) {
+				return { e, boards, status: 0, text: String(error), ms: performance.now() - started };
+			}
+		}),
+	);
+	const summary = { items: 0, ok: 0, failed: 0, wrong: 0, failures: [], wrongItems: [] };
+	for (const answer of answers) {
+		let items;
+		try {
+			items = JSON.parse(answer.text);
+		} catch {
+			items = undefined;
+		}
+		const label = `execution ${answer.e + 1}`;
+		if (answer.status !== 200 || !Array.isArray(items)) {
+			summary.items += answer.boards.length;
+			summary.wrong += answer.boards.length;
+			summary.wrongItems.push(`${label}: HTTP ${answer.status}: ${answer.text.slice(0, 300)}`);
+			console.log(`${label}: HTTP ${answer.status}, no items (${answer.text.slice(0, 200)})`);
+			continue;
+		}
+		let ok = 0;
+		let failed = 0;
+		let wrong = 0;
+		if (items.length !== answer.boards.length) {
+			wrong += Math.abs(answer.boards.length - items.length);
+			summary.wrongItems.push(`${label}: ${items.length} items for ${answer.boards.length} boards`);
+		}
+		for (const [i, item] of items.entries()) {
+			const expected = byId.get(answer.boards[i]);
+			if (item.error !== undefined || !item.sha256) {
+				failed += 1;
+				summary.failures.push(
+					`${label} item ${i} (${answer.boards[i]}): ${item.error ?? 'no sha256'}`,
+				);
+				continue;
+			}
+			const problems = [];
+			if (item.whiteboardId !== expected?.id)
+				problems.push(`whiteboardId ${item.whiteboardId}, expected ${expected?.id}`);
+			if (item.sha256 !== expected?.sha256) problems.push(`sha256 ${item.sha256} differs`);
+			if (item.fileName !== expected?.fileName) problems.push(`fileName ${item.fileName}`);
+			if (item.mimeType !== 'image/png') problems.push(`mimeType ${item.mimeType}`);
+			if (item.fileSize !== expected?.size) problems.push(`fileSize ${item.fileSize}`);
+			if (problems.length === 0) ok += 1;
+			else {
+				wrong += 1;
+				summary.wrongItems.push(`${label} item ${i}: ${problems.join(', ')}`);
+			}
+		}
+		summary.items += answer.boards.length;
+		summary.ok += ok;
+		summary.failed += failed;
+		summary.wrong += wrong;
+		console.log(
+			`${label}: HTTP 200, ${items.length} items: ${ok} right (sha256 = the emulator's bytes), ` +
+				`${failed} failed, ${wrong} wrong, ${(answer.ms / 1000).toFixed(1)} s`,
+		);
+	}
+	summary.seconds = (performance.now() - t0) / 1000;
+	writeFileSync(outFile, JSON.stringify(summary, null, 2));
+	for (const line of summary.wrongItems.slice(0, 10)) console.log(`  wrong: ${line}`);
+	for (const line of summary.failures.slice(0, 5)) console.log(`  failed: ${line}`);
+	if (summary.failures.length > 5)
+		console.log(`  ... and ${summary.failures.length - 5} more failed`);
+	console.log(
+		`${n} executions x ${per} whiteboards in ${summary.seconds.toFixed(1)} s: ${summary.ok} right, ` +
+			`${summary.failed} failed, ${summary.wrong} wrong`,
+	);
+}
+
+function stored(stateFile, rowsFile, expectedCount) {
+	const byName = new Map(readJson(stateFile).boards.map((b) => [b.fileName, b]));
+	const rows = readFileSync(rowsFile, 'utf8')
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => line.split('|'));
+	const right = rows.filter(([name, sha]) => byName.get(name)?.sha256 === sha).length;
+	console.log(
+		`binary_data: ${rows.length} files of these executions in Postgres, ${right} with the emulator's bytes`,
+	);
+	if (rows.length !== Number(expectedCount) || right !== rows.length) process.exit(1);
+}
+
+const [command, ...args] = process.argv.slice(2);
+const commands = { fixtures, fire, stored };
+if (!commands[command]) {
+	console.error(`usage: node queue-test.mjs ${Object.keys(commands).join('|')} ...`);
+	process.exit(2);
+}
+await commands[command](...args);
