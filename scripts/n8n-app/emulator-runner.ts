@@ -15,6 +15,10 @@
  *   GET /stats                                     the stats as JSON
  *   POST /reset                                    zero the counters and the request log
  *   POST /rate-limit?endpoint=whiteboard&limit=10  enforce a limit per second (limit=off lifts it)
+ *   POST /whiteboard-image?id=<whiteboard>          draw that whiteboard anew (its bytes, so its
+ *                                                  sha256, change); answers { id, sha256 }
+ * It also serves a docx document with two images and two whiteboards (`picturesDocument` in
+ * the state), for the weekly "only the pictures that changed" workflow.
  */
 import { createHash } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
@@ -55,6 +59,39 @@ async function main(): Promise<void> {
 		const png = emulator.addWhiteboard(id, makePng(48, 32, 1000 + i), { fileName: `${id}.png` });
 		return { id, fileName: `${id}.png`, size: png.length, sha256: sha256(png) };
 	});
+
+	// A document of text, images and whiteboards: the weekly export of its pictures.
+	const picturesDocument = {
+		id: 'N8nAppPicturesDoc7Kd2',
+		pictures: [
+			{
+				kind: 'image',
+				token: 'N8nAppImageA1',
+				bytes: emulator.addDriveMedia('N8nAppImageA1', { bytes: makePng(40, 30, 501) }),
+			},
+			{
+				kind: 'whiteboard',
+				token: 'N8nAppBoardB2',
+				bytes: emulator.addWhiteboard('N8nAppBoardB2', makePng(60, 40, 502)),
+			},
+			{
+				kind: 'image',
+				token: 'N8nAppImageC3',
+				bytes: emulator.addDriveMedia('N8nAppImageC3', { bytes: makePng(30, 30, 503) }),
+			},
+			{
+				kind: 'whiteboard',
+				token: 'N8nAppBoardD4',
+				bytes: emulator.addWhiteboard('N8nAppBoardD4', makePng(50, 50, 504)),
+			},
+		].map(({ bytes: picture, ...rest }) => ({ ...rest, sha256: sha256(picture) })),
+	};
+	emulator.addDocument(picturesDocument.id, [
+		'text',
+		...picturesDocument.pictures.map((p) =>
+			p.kind === 'image' ? { image: p.token } : { whiteboard: p.token },
+		),
+	]);
 
 	const stats = (reason: string) => ({
 		reason,
@@ -108,6 +145,7 @@ async function main(): Promise<void> {
 		size: bytes.length,
 		sha256: sha256(bytes),
 		boards,
+		picturesDocument,
 	});
 }
 
@@ -120,6 +158,7 @@ async function startControl(
 	emulator: FeishuEmulator,
 	stats: () => unknown,
 ): Promise<ReturnType<typeof createServer>> {
+	let redraws = 0;
 	const server = createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const send = (status: number, body: unknown): void => {
@@ -139,6 +178,16 @@ async function startControl(
 				return send(400, { error: 'endpoint must be an emulator endpoint, limit > 0 or off' });
 			emulator.enforceRateLimit(endpoint, limit);
 			return send(200, { ok: true, endpoint, limit: String(limit) });
+		}
+		if (req.method === 'POST' && url.pathname === '/whiteboard-image') {
+			const id = url.searchParams.get('id') ?? '';
+			redraws++;
+			try {
+				const bytes = emulator.setWhiteboardImage(id, makePng(64, 48, 9000 + redraws));
+				return send(200, { id, sha256: createHash('sha256').update(bytes).digest('hex') });
+			} catch (error) {
+				return send(404, { error: (error as Error).message });
+			}
 		}
 		return send(404, { error: 'unknown control request' });
 	});
