@@ -21,6 +21,8 @@
 set -euo pipefail
 . "$(dirname "$0")/n8n-app/lib.sh"
 SCRIPT_NAME=test:queue
+# Until app_workdir takes over the EXIT trap, a fatal step still ends with the closing line.
+trap 'echo; echo "0 passed, 1 failed"' EXIT
 
 EXECUTIONS=${QUEUE_EXECUTIONS:-6}
 ITEMS=${QUEUE_ITEMS:-30}
@@ -40,9 +42,11 @@ PASSED=0
 FAILED=0
 pass() { echo "  PASS $*"; PASSED=$((PASSED + 1)); }
 nope() { echo "  FAIL $*"; FAILED=$((FAILED + 1)); }
+CLOSED=
 closing() {
   echo
   echo "$PASSED passed, $FAILED failed"
+  CLOSED=1
 }
 
 app_install_package
@@ -85,7 +89,12 @@ stop_postgres() {
   for _ in $(seq 1 100); do kill -0 "$PG_PID" 2>/dev/null || return 0; sleep 0.1; done
   kill -KILL "$PG_PID" 2>/dev/null || true
 }
-APP_CLEANUP_HOOK=stop_postgres
+# At exit: Postgres, and the closing line when a fatal step ended the run early.
+finish() {
+  stop_postgres
+  [ -n "$CLOSED" ] || { echo; echo "$PASSED passed, $((FAILED + 1)) failed"; }
+}
+APP_CLEANUP_HOOK=finish
 as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w -t 60 \
   -o "-h 127.0.0.1 -p $PG_PORT -k $PG_SOCKETS -c fsync=off -c full_page_writes=off -c max_connections=100" \
   start >"$WORK/pg_ctl.log" 2>&1 || { cat "$WORK/pg_ctl.log" "$WORK/pg/postgres.log"; fail "pg_ctl start failed"; }

@@ -17,6 +17,8 @@
 set -euo pipefail
 . "$(dirname "$0")/n8n-app/lib.sh"
 SCRIPT_NAME=test:ui
+# Until app_workdir takes over the EXIT trap, a fatal step still ends with the closing line.
+trap 'echo; echo "0 passed, 1 failed"' EXIT
 APP_NETNS_AS_USER=1
 [ "${UI_SERVE_ONLY:-0}" != 1 ] || export N8N_TEST_NETNS=0
 
@@ -27,6 +29,12 @@ want_debian fonts-noto-cjk sh -c 'fc-list :lang=zh | grep -q .'
 install_wanted_debian
 app_prepare "$@"
 app_workdir n8n-ui-test
+# A fatal step before the browser still ends with the closing line.
+BROWSER_RAN=
+finish() {
+  [ -n "$BROWSER_RAN" ] || [ "${UI_SERVE_ONLY:-0}" = 1 ] || printf '\n0 passed, 1 failed\n'
+}
+APP_CLEANUP_HOOK=finish
 [ -d node_modules/playwright-core ] || fail "no node_modules/playwright-core: run npm ci first"
 
 app_install_package
@@ -64,6 +72,7 @@ rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 step "browser (chromium $("$CHROMIUM" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1)): screenshots in $ARTIFACTS"
 set +e
+BROWSER_RAN=1
 node scripts/n8n-app/ui-test.mjs "http://127.0.0.1:$N8N_PORT" "$EMU_STATE" "$ARTIFACTS" "$CHROMIUM"
 rc=$?
 set -e

@@ -126,6 +126,14 @@ async function ownerSetup() {
 	return `owner ${OWNER.email} created, now at ${new URL(page.url()).pathname}`;
 }
 
+/** A new credential of this type with Domain "Custom Base URL" = the emulator, and these fields. */
+async function newEmulatorCredential(typeName, fields) {
+	await openNewCredential(typeName);
+	await chooseOption('parameter-input-domain', 'Custom Base URL');
+	await credentialInput('customBaseUrl').fill(state.baseUrl);
+	for (const [name, value] of Object.entries(fields)) await credentialInput(name).fill(value);
+}
+
 async function openNewCredential(typeName) {
 	await page.goto(`${baseUrl}/home/credentials/create`);
 	await page.locator(testId('new-credential-type-select')).click();
@@ -159,11 +167,7 @@ async function saveCredentialAndWaitForTest() {
 }
 
 async function apiCredential() {
-	await openNewCredential('Feishu API');
-	await chooseOption('parameter-input-domain', 'Custom Base URL');
-	await credentialInput('customBaseUrl').fill(state.baseUrl);
-	await credentialInput('appId').fill(state.appId);
-	await credentialInput('appSecret').fill(state.appSecret);
+	await newEmulatorCredential('Feishu API', { appId: state.appId, appSecret: state.appSecret });
 	await shot('credential-filled');
 	const result = await saveCredentialAndWaitForTest();
 	await shot('credential-tested');
@@ -418,11 +422,10 @@ async function eachOperation() {
 }
 
 async function oauthConnect(context) {
-	await openNewCredential('Feishu OAuth2 API');
-	await chooseOption('parameter-input-domain', 'Custom Base URL');
-	await credentialInput('customBaseUrl').fill(state.baseUrl);
-	await credentialInput('clientId').fill(state.appId);
-	await credentialInput('clientSecret').fill(state.appSecret);
+	await newEmulatorCredential('Feishu OAuth2 API', {
+		clientId: state.appId,
+		clientSecret: state.appSecret,
+	});
 	await shot('oauth2-credential');
 	const modal = page.locator(testId('editCredential-modal'));
 	// "Connect my account" (the OAuth button) or the "Connect" of n8n 2.x's not-connected banner.
