@@ -487,6 +487,118 @@ async function oauthConnect(context) {
 	return 'popup to the authorize URL; consent; n8n exchanged the code: "Account connected"';
 }
 
+/** The saved credentials' names by type, as n8n's REST API lists them to the signed-in owner. */
+async function credentialNames() {
+	// As the editor asks: its session cookie plus the browser-id header n8n binds the session to.
+	const { status, body } = await page.evaluate(async () => {
+		const response = await fetch('/rest/credentials', {
+			headers: { 'browser-id': localStorage.getItem('n8n-browserId') ?? '' },
+		});
+		return { status: response.status, body: await response.text() };
+	});
+	const data = status === 200 ? JSON.parse(body).data : undefined;
+	expect(Array.isArray(data), `GET /rest/credentials answered HTTP ${status}: ${body.slice(0, 200)}`);
+	const byType = (type) => data.find((c) => c.type === type)?.name;
+	return { api: byType('feishuApi'), oauth: byType('feishuOAuth2Api') };
+}
+
+/** The NDV's credential selector: the name it shows, and the credentials its list offers. */
+async function credentialChoices() {
+	const select = ndv().locator(testId('node-credentials-select')).first();
+	await select.waitFor({ timeout: TIMEOUT });
+	const shown = ((await select.locator('input').inputValue().catch(() => '')) || (await select.innerText())).trim();
+	await select.click();
+	const options = page.locator('[data-test-id^="node-credentials-select-item-"]:not([data-test-id$="-new"])');
+	await options.first().waitFor({ timeout: 5000 }).catch(() => undefined);
+	const offered = (await options.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+	return { select, shown, offered };
+}
+
+async function closeNdv() {
+	// Escape closes the panel only when no input inside it has the focus.
+	await ndv().getByText('Parameters', { exact: true }).first().click();
+	await page.keyboard.press('Escape');
+	await ndv()
+		.waitFor({ state: 'hidden', timeout: TIMEOUT })
+		.catch(() => undefined);
+}
+
+/** Picks a credential by name in the open NDV's credential selector. */
+async function pickCredential(name) {
+	await credentialChoices();
+	await page
+		.locator('[data-test-id^="node-credentials-select-item-"]', { hasText: name })
+		.first()
+		.click();
+	await page.waitForTimeout(300);
+}
+
+const appOnlyNotice = () => params().getByText('Feishu serves this resource to the app identity only');
+
+/**
+ * With both credentials saved, n8n's editor offers every credential of the node in one list and
+ * preselects the newest one (here the OAuth2 credential) whatever the resource: a node cannot
+ * narrow that list per resource without its Resource field being hidden. So an app-only
+ * resource (Message Image) says so on the panel when the user identity is picked, and picking
+ * the Feishu API credential clears it; a whiteboard node offers both.
+ */
+async function credentialsPerResource() {
+	const names = await credentialNames();
+	expect(names.api && names.oauth, `both credentials should be saved (${JSON.stringify(names)})`);
+	await page.goto(`${baseUrl}/workflow/new`);
+	await addFeishuNode('Download a message image', true);
+	const appOnly = await credentialChoices();
+	await page.keyboard.press('Escape');
+	await pickCredential(names.oauth);
+	const warned = await visible(appOnlyNotice(), 3000);
+	await shot('credential-app-only-resource-user-identity');
+	await pickCredential(names.api);
+	const cleared = !(await appOnlyNotice().isVisible());
+	await shot('credential-app-only-resource-app-identity');
+	await closeNdv();
+	await addFeishuNode('Download a whiteboard as an image', false);
+	const both = await credentialChoices();
+	await page.keyboard.press('Escape');
+	await closeNdv();
+	const problems = [];
+	if (!warned) problems.push('Message Image with the OAuth2 credential shows no app-only notice');
+	if (!cleared) problems.push('the notice stays after picking the Feishu API credential');
+	if (!both.offered.some((o) => o.includes(names.oauth)))
+		problems.push(`Whiteboard does not offer the OAuth2 credential (${both.offered.join(' | ')})`);
+	expect(problems.length === 0, problems.join('; '));
+	return `Message Image: n8n preselected "${appOnly.shown}"; with the OAuth2 credential the panel says to use the app identity, with "${names.api}" it does not; Whiteboard offers ${both.offered.join(' | ')}`;
+}
+
+/** The OAuth2 credential picked on a whiteboard node: Execute step downloads with the user token. */
+async function userTokenDownload() {
+	const oauthCredentialName = (await credentialNames()).oauth;
+	// A workflow of its own: the nodes left half-filled by the last step would stop the run.
+	await page.goto(`${baseUrl}/workflow/new`);
+	await addFeishuNode('Download a whiteboard as an image', true);
+	await pickCredential(oauthCredentialName);
+	const select = ndv().locator(testId('node-credentials-select')).first();
+	expect(
+		(await select.innerText().catch(() => '')).includes(oauthCredentialName) ||
+			(await select.locator('input').inputValue().catch(() => '')).includes(oauthCredentialName),
+		'the OAuth2 credential could not be picked on a whiteboard node',
+	);
+	await setBoardMode('id');
+	await setBoardValue(state.whiteboardId);
+	const before = await (await fetch(`${state.controlUrl}/stats`)).json();
+	const output = await executeStep();
+	const error = output.locator(testId('node-error-message'));
+	expect(!(await error.isVisible()), `the node failed: ${await error.innerText().catch(() => '')}`);
+	await shot('user-token-download');
+	const after = await (await fetch(`${state.controlUrl}/stats`)).json();
+	const downloads = (after.downloads?.whiteboard ?? 0) - (before.downloads?.whiteboard ?? 0);
+	expect(downloads >= 1, `the emulator saw no whiteboard download (${downloads})`);
+	expect(
+		after.tokenRequests === before.tokenRequests,
+		'a tenant token was fetched: the download did not use the user identity',
+	);
+	return `Execute step with the OAuth2 credential: ${downloads} whiteboard download(s), no tenant token fetched`;
+}
+
 // ---- run ----------------------------------------------------------------------------------
 
 const blocked = [];
@@ -529,6 +641,8 @@ try {
 	await check('error item: unknown whiteboard', errorItem);
 	await check("each operation's fields", eachOperation);
 	await check('OAuth2 credential: Connect my account', () => oauthConnect(context));
+	await check('credentials per resource', credentialsPerResource);
+	await check('a download with the user token', userTokenDownload);
 } finally {
 	await browser.close();
 }
