@@ -93,6 +93,17 @@ describe('recovered with the bytes intact', () => {
 		expect(h.emulator.counters.downloads.ticketImage).toBe(2);
 		expect(h.emulator.counters.downloads.baikeFile).toBe(2);
 	});
+
+	it('an HTTP 500 carrying a code documented at another status (234002 is a 401) is retried', async () => {
+		h.emulator.injectFault(
+			{ kind: 'error', code: 234002, status: 500 },
+			{ endpoint: 'messageImage', times: 2 },
+		);
+		const result = await h.run(messageImage('img_1'));
+		expect(result.error).toBeUndefined();
+		expect(await result.binaryBuffer(result.items[0])).toEqual(served);
+		expect(downloads()).toBe(3);
+	});
 });
 
 describe('bounded: when the retries run out', () => {
@@ -160,6 +171,16 @@ describe('not retried: answers that retrying cannot fix', () => {
 		const result = await h.run(messageImage('img_1'), { continueOnFail: true });
 		expect(result.items[0].json).toMatchObject({ code: 234005 });
 		expect(result.items[0].binary).toBeUndefined();
+		expect(downloads()).toBe(1);
+	});
+
+	it('the same code at its documented status (401) stays final: one request', async () => {
+		h.emulator.injectFault(
+			{ kind: 'error', code: 234002, status: 401 },
+			{ endpoint: 'messageImage', times: Infinity },
+		);
+		const result = await h.run(messageImage('img_1'), { continueOnFail: true });
+		expect(result.items[0].json.code).toBe(234002);
 		expect(downloads()).toBe(1);
 	});
 

@@ -32,6 +32,9 @@ export class AttemptError extends Error {
 /**
  * Feishu's JSON error body → a failure, by what the code means (the endpoint's table, then the
  * platform's); an undocumented code is judged by its status: 429 waits, 5xx is transient.
+ * A 5xx is transient whatever code it carries, unless the code is documented as final at that
+ * very status: a code documented at another status (234002 is documented at 401) arriving with
+ * a 500 is the server failing, not the answer the page describes.
  */
 export function classifyAnswer(
 	endpoint: DownloadEndpoint,
@@ -52,7 +55,9 @@ export function classifyAnswer(
 	const msg = feishuMsg || documented?.msg || `HTTP ${httpStatus}`;
 	let kind: CodeKind = documented?.kind ?? 'fatal';
 	if (httpStatus === 429 && kind !== 'invalidToken') kind = 'rateLimit';
-	else if (!documented && httpStatus >= 500) kind = 'transient';
+	else if (httpStatus >= 500 && isFinal(kind) && documented?.httpStatus !== httpStatus) {
+		kind = 'transient';
+	}
 	const reset = Number(headerString(headers, 'x-ogw-ratelimit-reset'));
 	return {
 		kind,
@@ -63,6 +68,11 @@ export function classifyAnswer(
 		retryAfterMs:
 			kind === 'rateLimit' && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined,
 	};
+}
+
+/** Kinds retrying cannot change (when the answer is the one the page documents). */
+function isFinal(kind: CodeKind): boolean {
+	return kind === 'fatal' || kind === 'scopeMissing';
 }
 
 const NETWORK_ERROR_CODES = new Set([
