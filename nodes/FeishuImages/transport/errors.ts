@@ -16,6 +16,8 @@ export interface FeishuFailure {
 	logId?: string;
 	/** From x-ogw-ratelimit-reset, when Feishu says how long to wait. */
 	retryAfterMs?: number;
+	/** From x-ogw-ratelimit-limit: the app's limit for this endpoint, per window. */
+	rateLimit?: number;
 	/** A network-level fault (reset, timeout, short body) rather than an answer. */
 	network?: string;
 	/** Feishu answered (so the token step, at least, went through). */
@@ -58,21 +60,25 @@ export function classifyAnswer(
 	else if (httpStatus >= 500 && isFinal(kind) && documented?.httpStatus !== httpStatus) {
 		kind = 'transient';
 	}
-	const reset = Number(headerString(headers, 'x-ogw-ratelimit-reset'));
-	return {
-		kind,
-		httpStatus,
-		code,
-		msg,
-		logId,
-		retryAfterMs:
-			kind === 'rateLimit' && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined,
-	};
+	const failure: FeishuFailure = { kind, httpStatus, code, msg, logId };
+	if (kind === 'rateLimit') {
+		const reset = headerNumber(headers, 'x-ogw-ratelimit-reset');
+		if (reset !== undefined) failure.retryAfterMs = reset * 1000;
+		const limit = headerNumber(headers, 'x-ogw-ratelimit-limit');
+		if (limit !== undefined && limit > 0) failure.rateLimit = limit;
+	}
+	return failure;
 }
 
 /** Kinds retrying cannot change (when the answer is the one the page documents). */
 function isFinal(kind: CodeKind): boolean {
 	return kind === 'fatal' || kind === 'scopeMissing';
+}
+
+function headerNumber(headers: Record<string, unknown>, name: string): number | undefined {
+	const text = headerString(headers, name);
+	const value = text === undefined || text.trim() === '' ? NaN : Number(text);
+	return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 const NETWORK_ERROR_CODES = new Set([
