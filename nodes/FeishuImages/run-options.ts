@@ -10,6 +10,8 @@ export const DEFAULTS = {
 	retries: 3,
 	timeoutMs: 60_000,
 	concurrency: 5,
+	/** Long enough for a nightly run to outwait other workflows sharing the app's quota. */
+	maxRateLimitWaitSeconds: 600,
 };
 
 /** What every download of one execution shares. */
@@ -24,6 +26,7 @@ export interface RunContext {
 export function readRunContext(ctx: IExecuteFunctions, connection: Connection): RunContext {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const perSecond = Number(options.requestsPerSecond ?? 0);
+	const waitSeconds = Number(options.maxRateLimitWait ?? DEFAULTS.maxRateLimitWaitSeconds);
 	return {
 		ctx,
 		connection,
@@ -32,6 +35,7 @@ export function readRunContext(ctx: IExecuteFunctions, connection: Connection): 
 			retries: Math.max(0, Math.floor(Number(options.retries ?? DEFAULTS.retries))),
 			timeoutMs: Math.max(1, Number(options.timeout ?? DEFAULTS.timeoutMs)),
 			requestsPerSecond: perSecond > 0 ? perSecond : undefined,
+			rateLimitBudgetMs: Number.isFinite(waitSeconds) ? Math.max(0, waitSeconds) * 1000 : 0,
 			credentialType: connection.credentialType,
 		},
 	};

@@ -158,6 +158,7 @@ export function toNodeError(
 	failure: FeishuFailure,
 	itemIndex: number,
 	attempts: number,
+	rateLimited?: { waitedMs: number; budgetMs: number },
 ): NodeApiError {
 	const documented =
 		failure.code !== undefined ? documentedError(endpoint, failure.code, failure.msg) : undefined;
@@ -193,6 +194,11 @@ export function toNodeError(
 			`Feishu or the network failed${failure.network ? ` (${failure.network})` : ''}; try again later.`,
 		);
 	}
+	if (rateLimited) {
+		hints.push(
+			`Feishu kept answering that the app is over its rate limit for ${formatDuration(rateLimited.waitedMs)}, and "Max Rate-Limit Wait" is ${formatDuration(rateLimited.budgetMs)}. Other workflows or n8n instances may be using the same app's quota; run this later, raise "Max Rate-Limit Wait", or lower "Concurrency".`,
+		);
+	}
 	if (attempts > 1) hints.push(`Gave up after ${attempts} attempts.`);
 	if (failure.logId) hints.push(`Feishu log ID: ${failure.logId} (quote it to Feishu support).`);
 	if (failure.answered && failure.kind !== 'credentials') {
@@ -205,12 +211,27 @@ export function toNodeError(
 		httpStatus: failure.httpStatus ?? null,
 		attempts,
 	};
+	if (rateLimited) errorJson.waitedMs = Math.round(rateLimited.waitedMs);
+	const after = rateLimited
+		? ` (after ${attempts} attempts and ${formatDuration(rateLimited.waitedMs)} of waiting)`
+		: attempts > 1
+			? ` (after ${attempts} attempts)`
+			: '';
 	return new NodeApiError(node, errorJson, {
-		message: what + (attempts > 1 ? ` (after ${attempts} attempts)` : ''),
+		message: what + after,
 		description: hints.join(' '),
 		httpCode: failure.httpStatus !== undefined ? String(failure.httpStatus) : undefined,
 		itemIndex,
 	});
+}
+
+/** 450 ms, 8.2 s, 10 min 3 s: for people. */
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+	const seconds = Math.round(ms / 1000);
+	const rest = seconds % 60;
+	return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ''}`;
 }
 
 /** Input the node refuses before sending anything. */

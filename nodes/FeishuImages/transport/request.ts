@@ -26,11 +26,16 @@ const USER_TOKEN_GATE = new TokenGate();
 USER_TOKEN_GATE.markWarm();
 
 export interface TransportOptions {
-	/** Extra attempts after the first, for rate limits and transient faults. */
+	/** Extra attempts after the first, for transient faults (and rate limits when the budget is 0). */
 	retries: number;
 	timeoutMs: number;
 	/** Overrides every endpoint's documented limits, as an upper bound (Feishu raises them for some apps). */
 	requestsPerSecond?: number;
+	/**
+	 * How long one request may keep waiting while Feishu answers "too many requests" before it
+	 * fails; these waits use up no Retries. 0: a rate-limit answer counts as one of the Retries.
+	 */
+	rateLimitBudgetMs: number;
 	credentialType: CredentialType;
 }
 
@@ -45,6 +50,9 @@ const BACKOFF_MAX_MS = 30_000;
 interface CallState {
 	retriesUsed: number;
 	tokenRefreshed: boolean;
+	/** When Feishu first answered "too many requests" to this call, and the waits since. */
+	throttledSince?: number;
+	rateLimitWaits: number;
 }
 
 /** What the next attempt must do about the token. */
@@ -82,10 +90,11 @@ async function callFeishu<T>(
 	);
 
 	/** Attempts so far, the one that fetched a fresh token not counted: it answered a stale token. */
-	const attempts = () => state.retriesUsed + 1;
+	const attempts = () => state.retriesUsed + state.rateLimitWaits + 1;
 	const state: CallState = {
 		retriesUsed: 0,
 		tokenRefreshed: false,
+		rateLimitWaits: 0,
 	};
 	let refresh: Refresh | undefined;
 	for (;;) {
@@ -124,6 +133,24 @@ async function callFeishu<T>(
 			refresh = pass && !state.tokenRefreshed ? refreshFor(failure, options, pass) : undefined;
 			if (refresh) {
 				state.tokenRefreshed = true;
+				continue;
+			}
+			if (wait !== undefined && options.rateLimitBudgetMs > 0) {
+				// Waiting out a rate limit is not a fault: bounded by time, not by Retries.
+				const now = Date.now();
+				state.throttledSince ??= now;
+				if (now + wait - state.throttledSince > options.rateLimitBudgetMs) {
+					throw toNodeError(
+						ctx.getNode(),
+						request.endpoint,
+						failure,
+						request.itemIndex,
+						attempts(),
+						{ waitedMs: now - state.throttledSince, budgetMs: options.rateLimitBudgetMs },
+					);
+				}
+				state.rateLimitWaits++;
+				await sleep(wait);
 				continue;
 			}
 			const retryable = failure.kind === 'rateLimit' || failure.kind === 'transient';
