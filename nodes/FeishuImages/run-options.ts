@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Connection } from './transport/connection';
+import { RunPacing } from './transport/pace-report';
 import type { TransportOptions } from './transport/request';
 
 /** The Options' defaults: the UI shows them, and an execution falls back to them. */
@@ -37,8 +38,17 @@ export function readRunContext(ctx: IExecuteFunctions, connection: Connection): 
 			requestsPerSecond: perSecond > 0 ? perSecond : undefined,
 			rateLimitBudgetMs: Number.isFinite(waitSeconds) ? Math.max(0, waitSeconds) * 1000 : 0,
 			credentialType: connection.credentialType,
+			pacing: new RunPacing(),
 		},
 	};
+}
+
+/** At the end of an execution: say so when Feishu slowed it down (n8n 1.x may lack hints). */
+export function finishRun(run: RunContext): void {
+	const hints = run.transport.pacing?.hints() ?? [];
+	if (hints.length > 0 && typeof run.ctx.addExecutionHints === 'function') {
+		run.ctx.addExecutionHints(...hints);
+	}
 }
 
 /** Per item: where the file goes and what it is called. */

@@ -18,6 +18,7 @@ import {
 import type { DownloadRequest } from './build-request';
 import { AttemptError, classifyThrown, findCause, toNodeError, type FeishuFailure } from './errors';
 import { credentialKeyOf, TENANT_CREDENTIAL, type CredentialType } from './identity';
+import type { RunPacing } from './pace-report';
 import { backoffMs, pacerFor, type Slot } from './pacer';
 import { TokenGate, tokenGateFor, type Pass } from './token-gate';
 
@@ -37,6 +38,8 @@ export interface TransportOptions {
 	 */
 	rateLimitBudgetMs: number;
 	credentialType: CredentialType;
+	/** What this execution's requests went through, for the execution hints. */
+	pacing?: RunPacing;
 }
 
 /** First backoff step: 0.25–0.5 s, then 0.5–1 s, 1–2 s… */
@@ -104,6 +107,7 @@ async function callFeishu<T>(
 			pass = await gate.enter(refresh && 'tenantFrom' in refresh ? refresh.tenantFrom : undefined);
 			slot = await pacer.acquire();
 			const sent = slot;
+			options.pacing?.sending(pacer, request.endpoint.resourceName);
 			// A tenant refresh is sent only by the request the gate picked; a user refresh as asked.
 			const sendRefresh = pass.refresh
 				? { tenantFrom: pass.generation }
@@ -127,6 +131,7 @@ async function callFeishu<T>(
 			if (failure.kind === 'rateLimit' && slot) {
 				// The pacer slows every caller down and says how long this request waits.
 				wait = pacer.throttled(slot, { limit: failure.rateLimit, resetMs: failure.retryAfterMs });
+				options.pacing?.throttled(pacer, wait);
 			} else if (failure.answered) {
 				pacer.answered();
 			}
