@@ -56,9 +56,11 @@ const handlers = {
 		return true;
 	},
 	counters: () => emulator.counters,
-	/** Arrivals at one endpoint since the last reset: count and first/last performance.now(). */
-	arrivals: (endpoint: EndpointName) => {
-		const at = emulator.requestLog.filter((e) => e.endpoint === endpoint).map((e) => e.at);
+	/** Arrivals at one endpoint since the last reset (those answered `status`, if given): count and first/last performance.now(). */
+	arrivals: (endpoint: EndpointName, status?: number) => {
+		const at = emulator.requestLog
+			.filter((e) => e.endpoint === endpoint && (status === undefined || e.status === status))
+			.map((e) => e.at);
 		return {
 			count: at.length,
 			first: at.length ? Math.min(...at) : 0,

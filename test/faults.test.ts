@@ -4,8 +4,10 @@
  * and order; the emulator's counters show no retry storm.
  */
 import type { Fault } from './emulator';
+import type { RunResult } from './engine';
 import {
 	baikeImage,
+	itemsWithIds,
 	messageImage,
 	startHarness,
 	ticketImage,
@@ -93,6 +95,17 @@ describe('recovered with the bytes intact', () => {
 		expect(h.emulator.counters.downloads.ticketImage).toBe(2);
 		expect(h.emulator.counters.downloads.baikeFile).toBe(2);
 	});
+
+	it('an HTTP 500 carrying a code documented at another status (234002 is a 401) is retried', async () => {
+		h.emulator.injectFault(
+			{ kind: 'error', code: 234002, status: 500 },
+			{ endpoint: 'messageImage', times: 2 },
+		);
+		const result = await h.run(messageImage('img_1'));
+		expect(result.error).toBeUndefined();
+		expect(await result.binaryBuffer(result.items[0])).toEqual(served);
+		expect(downloads()).toBe(3);
+	});
 });
 
 describe('bounded: when the retries run out', () => {
@@ -101,7 +114,8 @@ describe('bounded: when the retries run out', () => {
 			{ kind: 'rateLimit', status: 400, resetSeconds: 0 },
 			{ endpoint: 'messageImage', times: Infinity },
 		);
-		const result = await h.run(messageImage('img_1', { retries: 2 }));
+		// Max Rate-Limit Wait 0: rate limits count as Retries, as they all did before it existed.
+		const result = await h.run(messageImage('img_1', { retries: 2, maxRateLimitWait: 0 }));
 		expect(result.error?.message).toBe(
 			'Feishu error 99991400: request trigger frequency limit (after 3 attempts)',
 		);
@@ -163,6 +177,16 @@ describe('not retried: answers that retrying cannot fix', () => {
 		expect(downloads()).toBe(1);
 	});
 
+	it('the same code at its documented status (401) stays final: one request', async () => {
+		h.emulator.injectFault(
+			{ kind: 'error', code: 234002, status: 401 },
+			{ endpoint: 'messageImage', times: Infinity },
+		);
+		const result = await h.run(messageImage('img_1'), { continueOnFail: true });
+		expect(result.items[0].json.code).toBe(234002);
+		expect(downloads()).toBe(1);
+	});
+
 	it('a missing helpdesk header (credential without helpdesk fields) is refused before sending', async () => {
 		await h.close();
 		h = await startHarness({}, { helpdeskId: '', helpdeskToken: '' });
@@ -181,6 +205,88 @@ describe('not retried: answers that retrying cannot fix', () => {
 		const result = await h.run(ticketImage('t1', 'm1'));
 		expect(result.error?.message).toContain('Feishu error 154003');
 		expect(h.emulator.counters.downloads.ticketImage).toBe(1);
+	});
+});
+
+describe('rate limits other than the documented ones: waited out, no item lost', () => {
+	const whiteboards = (prefix: string, n: number) => {
+		const ids = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+		for (const id of ids) h.emulator.addWhiteboard(id);
+		return ids;
+	};
+	const allDownloaded = (result: RunResult, n: number) => {
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(n);
+		expect(result.items.every((item) => item.binary?.data)).toBe(true);
+	};
+	/** `n` whiteboards against an app limited to `limit`/s: every one is downloaded. */
+	const downloadAllAt = async (limit: number, n: number, concurrency: number) => {
+		const ids = whiteboards(`wb${limit}_`, n);
+		h.emulator.enforceRateLimit('whiteboard', limit, 1000);
+		const result = await h.run(whiteboard('={{ $json.id }}', { concurrency }), {
+			items: itemsWithIds(ids),
+		});
+		allDownloaded(result, n);
+	};
+
+	it('a limit lower than documented (4/s where the page says 10/s)', async () => {
+		await downloadAllAt(4, 20, 5);
+		// The first second goes at the documented 10/s; then the pace follows Feishu's answers.
+		expect(h.emulator.counters.status429).toBeGreaterThan(0);
+		expect(h.emulator.counters.status429).toBeLessThanOrEqual(8);
+	});
+
+	it('a limit higher than documented (50/s, as the newer pages say): the pace goes above 10/s', async () => {
+		await downloadAllAt(50, 80, 20);
+		expect(h.emulator.counters.status429).toBe(0);
+		const at = h.emulator.requestLog.filter((r) => r.endpoint === 'whiteboard').map((r) => r.at);
+		const busiestSecond = Math.max(
+			...at.map((t) => at.filter((u) => u > t - 1000 && u <= t).length),
+		);
+		expect(busiestSecond).toBeGreaterThan(10);
+	});
+
+	it.each([
+		['429 with x-ogw-ratelimit-reset 0', { kind: 'rateLimit', status: 429, resetSeconds: 0 }],
+		['400 with 99991400', { kind: 'rateLimit', status: 400, resetSeconds: 0 }],
+	] as const)(
+		'a rate-limit storm longer than Retries × backoff (%s) is waited out',
+		async (_n, fault) => {
+			h.emulator.injectFault(fault, { endpoint: 'messageImage', id: 'img_1', times: 8 });
+			const result = await h.run(messageImage('img_1', { retries: 1 }));
+			expect(result.error).toBeUndefined();
+			expect(await result.binaryBuffer(result.items[0])).toEqual(served);
+			expect(downloads()).toBe(9);
+		},
+	);
+
+	it('when Max Rate-Limit Wait runs out, the error says how long it waited, the last code and the log ID', async () => {
+		h.emulator.injectFault(
+			{ kind: 'rateLimit', status: 429, resetSeconds: 0 },
+			{ endpoint: 'messageImage', times: Infinity },
+		);
+		const result = await h.run(messageImage('img_1', { maxRateLimitWait: 1 }));
+		expect(result.error?.message).toMatch(
+			/^Feishu error 99991400: request trigger frequency limit \(after \d+ attempts and [\d.]+ m?s of waiting\)$/,
+		);
+		const description = (result.error as unknown as { description: string }).description;
+		expect(description).toMatch(/"Max Rate-Limit Wait" is 1\.0 s/);
+		expect(description).toMatch(/Feishu log ID: \w{10,}/);
+		expect(downloads()).toBeGreaterThan(4);
+	});
+
+	it('two executions sharing a credential at once keep to one pace', async () => {
+		const ids = whiteboards('wbt', 24);
+		h.emulator.enforceRateLimit('whiteboard', 10, 1000);
+		const parameters = whiteboard('={{ $json.id }}', { concurrency: 5 });
+		const [first, second] = await Promise.all([
+			h.run(parameters, { items: itemsWithIds(ids.slice(0, 12)) }),
+			h.run(parameters, { items: itemsWithIds(ids.slice(12)) }),
+		]);
+		allDownloaded(first, 12);
+		allDownloaded(second, 12);
+		expect(h.emulator.counters.status429).toBe(0);
+		expect(h.emulator.counters.downloads.whiteboard).toBe(24);
 	});
 });
 

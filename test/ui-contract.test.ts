@@ -60,6 +60,7 @@ it('keeps every parameter name, type, default, option value and display conditio
 		'options.concurrency: number = 5',
 		'options.fileName: string = ""',
 		'options.imageIndex: number = 0 when /resource=helpdeskTicketImage /operation=download',
+		'options.maxRateLimitWait: number = 600',
 		'options.binaryPropertyName: string = "data"',
 		'options.requestsPerSecond: number = 0',
 		'options.retries: number = 3',

@@ -208,6 +208,7 @@ const indexOptions: INodeProperties[] = ENDPOINTS.flatMap((endpoint) =>
 const {
 	binaryPropertyName: DEFAULT_BINARY_PROPERTY,
 	concurrency: DEFAULT_CONCURRENCY,
+	maxRateLimitWaitSeconds: DEFAULT_MAX_RATE_LIMIT_WAIT,
 	retries: DEFAULT_RETRIES,
 	timeoutMs: DEFAULT_TIMEOUT_MS,
 } = DEFAULTS;
@@ -240,6 +241,15 @@ const optionsField: INodeProperties = {
 		},
 		...indexOptions,
 		{
+			displayName: 'Max Rate-Limit Wait',
+			name: 'maxRateLimitWait',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_MAX_RATE_LIMIT_WAIT,
+			description:
+				'Seconds one request may keep waiting while Feishu answers that the app is over its rate limit (429, 99991400, 2890006) before it fails. These waits use up no Retries. 0 makes a rate limit count as one of the Retries.',
+		},
+		{
 			displayName: 'Put Output File in Field',
 			name: 'binaryPropertyName',
 			type: 'string',
@@ -253,7 +263,7 @@ const optionsField: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: 0,
 			description:
-				"Upper bound on requests per second to this endpoint with this credential. 0 uses Feishu's documented limit (whiteboard 10/s, others 50/s); raise it only if Feishu raised your app's limit.",
+				"Upper bound on requests per second to this endpoint with this credential. 0 follows Feishu: starts at the documented limit (whiteboard 10/s, others 50/s), slows down when Feishu says so, and for whiteboards goes up to the 50/s of Feishu's newer pages while Feishu allows it.",
 		},
 		{
 			displayName: 'Retries',
@@ -262,7 +272,7 @@ const optionsField: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 			default: DEFAULT_RETRIES,
 			description:
-				'How many times to retry after a rate limit (429) or a transient fault (5xx, connection reset, timeout, cut-off file)',
+				'How many times to retry after a transient fault (5xx, connection reset, timeout, cut-off file). Rate limits are waited out instead, see Max Rate-Limit Wait.',
 		},
 		{
 			displayName: 'Timeout',

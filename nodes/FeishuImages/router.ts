@@ -9,7 +9,7 @@ import type { Handler } from './handlers/handler';
 import { downloadSingleFile } from './handlers/single-file';
 import { downloadTicketImages } from './handlers/ticket-images';
 import { readItemParameters } from './parameters';
-import { readOutputOptions, readRunContext, type RunContext } from './run-options';
+import { finishRun, readOutputOptions, readRunContext, type RunContext } from './run-options';
 import { openConnection } from './transport/connection';
 import { credentialTypeOf, USER_CREDENTIAL } from './transport/identity';
 
@@ -82,6 +82,7 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 		}
 	});
 
+	finishRun(run);
 	if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
 	return [results.flat()];
 }

@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Connection } from './transport/connection';
+import { RunPacing } from './transport/pace-report';
 import type { TransportOptions } from './transport/request';
 
 /** The Options' defaults: the UI shows them, and an execution falls back to them. */
@@ -10,6 +11,8 @@ export const DEFAULTS = {
 	retries: 3,
 	timeoutMs: 60_000,
 	concurrency: 5,
+	/** Long enough for a nightly run to outwait other workflows sharing the app's quota. */
+	maxRateLimitWaitSeconds: 600,
 };
 
 /** What every download of one execution shares. */
@@ -24,6 +27,7 @@ export interface RunContext {
 export function readRunContext(ctx: IExecuteFunctions, connection: Connection): RunContext {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const perSecond = Number(options.requestsPerSecond ?? 0);
+	const waitSeconds = Number(options.maxRateLimitWait ?? DEFAULTS.maxRateLimitWaitSeconds);
 	return {
 		ctx,
 		connection,
@@ -32,9 +36,19 @@ export function readRunContext(ctx: IExecuteFunctions, connection: Connection): 
 			retries: Math.max(0, Math.floor(Number(options.retries ?? DEFAULTS.retries))),
 			timeoutMs: Math.max(1, Number(options.timeout ?? DEFAULTS.timeoutMs)),
 			requestsPerSecond: perSecond > 0 ? perSecond : undefined,
+			rateLimitBudgetMs: Number.isFinite(waitSeconds) ? Math.max(0, waitSeconds) * 1000 : 0,
 			credentialType: connection.credentialType,
+			pacing: new RunPacing(),
 		},
 	};
+}
+
+/** At the end of an execution: say so when Feishu slowed it down (n8n 1.x may lack hints). */
+export function finishRun(run: RunContext): void {
+	const hints = run.transport.pacing?.hints() ?? [];
+	if (hints.length > 0 && typeof run.ctx.addExecutionHints === 'function') {
+		run.ctx.addExecutionHints(...hints);
+	}
 }
 
 /** Per item: where the file goes and what it is called. */

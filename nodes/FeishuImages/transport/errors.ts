@@ -16,6 +16,8 @@ export interface FeishuFailure {
 	logId?: string;
 	/** From x-ogw-ratelimit-reset, when Feishu says how long to wait. */
 	retryAfterMs?: number;
+	/** From x-ogw-ratelimit-limit: the app's limit for this endpoint, per window. */
+	rateLimit?: number;
 	/** A network-level fault (reset, timeout, short body) rather than an answer. */
 	network?: string;
 	/** Feishu answered (so the token step, at least, went through). */
@@ -32,6 +34,9 @@ export class AttemptError extends Error {
 /**
  * Feishu's JSON error body → a failure, by what the code means (the endpoint's table, then the
  * platform's); an undocumented code is judged by its status: 429 waits, 5xx is transient.
+ * A 5xx is transient whatever code it carries, unless the code is documented as final at that
+ * very status: a code documented at another status (234002 is documented at 401) arriving with
+ * a 500 is the server failing, not the answer the page describes.
  */
 export function classifyAnswer(
 	endpoint: DownloadEndpoint,
@@ -52,17 +57,28 @@ export function classifyAnswer(
 	const msg = feishuMsg || documented?.msg || `HTTP ${httpStatus}`;
 	let kind: CodeKind = documented?.kind ?? 'fatal';
 	if (httpStatus === 429 && kind !== 'invalidToken') kind = 'rateLimit';
-	else if (!documented && httpStatus >= 500) kind = 'transient';
-	const reset = Number(headerString(headers, 'x-ogw-ratelimit-reset'));
-	return {
-		kind,
-		httpStatus,
-		code,
-		msg,
-		logId,
-		retryAfterMs:
-			kind === 'rateLimit' && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined,
-	};
+	else if (httpStatus >= 500 && isFinal(kind) && documented?.httpStatus !== httpStatus) {
+		kind = 'transient';
+	}
+	const failure: FeishuFailure = { kind, httpStatus, code, msg, logId };
+	if (kind === 'rateLimit') {
+		const reset = headerNumber(headers, 'x-ogw-ratelimit-reset');
+		if (reset !== undefined) failure.retryAfterMs = reset * 1000;
+		const limit = headerNumber(headers, 'x-ogw-ratelimit-limit');
+		if (limit !== undefined && limit > 0) failure.rateLimit = limit;
+	}
+	return failure;
+}
+
+/** Kinds retrying cannot change (when the answer is the one the page documents). */
+function isFinal(kind: CodeKind): boolean {
+	return kind === 'fatal' || kind === 'scopeMissing';
+}
+
+function headerNumber(headers: Record<string, unknown>, name: string): number | undefined {
+	const text = headerString(headers, name);
+	const value = text === undefined || text.trim() === '' ? NaN : Number(text);
+	return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 const NETWORK_ERROR_CODES = new Set([
@@ -142,6 +158,7 @@ export function toNodeError(
 	failure: FeishuFailure,
 	itemIndex: number,
 	attempts: number,
+	rateLimited?: { waitedMs: number; budgetMs: number },
 ): NodeApiError {
 	const documented =
 		failure.code !== undefined ? documentedError(endpoint, failure.code, failure.msg) : undefined;
@@ -177,6 +194,11 @@ export function toNodeError(
 			`Feishu or the network failed${failure.network ? ` (${failure.network})` : ''}; try again later.`,
 		);
 	}
+	if (rateLimited) {
+		hints.push(
+			`Feishu kept answering that the app is over its rate limit for ${formatDuration(rateLimited.waitedMs)}, and "Max Rate-Limit Wait" is ${formatDuration(rateLimited.budgetMs)}. Other workflows or n8n instances may be using the same app's quota; run this later, raise "Max Rate-Limit Wait", or lower "Concurrency".`,
+		);
+	}
 	if (attempts > 1) hints.push(`Gave up after ${attempts} attempts.`);
 	if (failure.logId) hints.push(`Feishu log ID: ${failure.logId} (quote it to Feishu support).`);
 	if (failure.answered && failure.kind !== 'credentials') {
@@ -189,12 +211,27 @@ export function toNodeError(
 		httpStatus: failure.httpStatus ?? null,
 		attempts,
 	};
+	if (rateLimited) errorJson.waitedMs = Math.round(rateLimited.waitedMs);
+	const after = rateLimited
+		? ` (after ${attempts} attempts and ${formatDuration(rateLimited.waitedMs)} of waiting)`
+		: attempts > 1
+			? ` (after ${attempts} attempts)`
+			: '';
 	return new NodeApiError(node, errorJson, {
-		message: what + (attempts > 1 ? ` (after ${attempts} attempts)` : ''),
+		message: what + after,
 		description: hints.join(' '),
 		httpCode: failure.httpStatus !== undefined ? String(failure.httpStatus) : undefined,
 		itemIndex,
 	});
+}
+
+/** 450 ms, 8.2 s, 10 min 3 s: for people. */
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+	const seconds = Math.round(ms / 1000);
+	const rest = seconds % 60;
+	return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ''}`;
 }
 
 /** Input the node refuses before sending anything. */

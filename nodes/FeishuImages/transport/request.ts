@@ -18,7 +18,8 @@ import {
 import type { DownloadRequest } from './build-request';
 import { AttemptError, classifyThrown, findCause, toNodeError, type FeishuFailure } from './errors';
 import { credentialKeyOf, TENANT_CREDENTIAL, type CredentialType } from './identity';
-import { pacerFor } from './pacer';
+import type { RunPacing } from './pace-report';
+import { backoffMs, pacerFor, type Slot } from './pacer';
 import { TokenGate, tokenGateFor, type Pass } from './token-gate';
 
 /** A gate that never holds anyone back: for user tokens, which n8n coordinates. */
@@ -26,16 +27,24 @@ const USER_TOKEN_GATE = new TokenGate();
 USER_TOKEN_GATE.markWarm();
 
 export interface TransportOptions {
-	/** Extra attempts after the first, for rate limits and transient faults. */
+	/** Extra attempts after the first, for transient faults (and rate limits when the budget is 0). */
 	retries: number;
 	timeoutMs: number;
-	/** Overrides every endpoint's documented limits (Feishu raises them for some apps). */
+	/** Overrides every endpoint's documented limits, as an upper bound (Feishu raises them for some apps). */
 	requestsPerSecond?: number;
+	/**
+	 * How long one request may keep waiting while Feishu answers "too many requests" before it
+	 * fails; these waits use up no Retries. 0: a rate-limit answer counts as one of the Retries.
+	 */
+	rateLimitBudgetMs: number;
 	credentialType: CredentialType;
+	/** What this execution's requests went through, for the execution hints. */
+	pacing?: RunPacing;
 }
 
 /** First backoff step: 0.25–0.5 s, then 0.5–1 s, 1–2 s… */
 const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
 
 /**
  * Where one call stands between attempts. The token is fetched afresh at most once per call
@@ -44,8 +53,9 @@ const BACKOFF_BASE_MS = 500;
 interface CallState {
 	retriesUsed: number;
 	tokenRefreshed: boolean;
-	/** Time spent waiting between attempts (backoff or what Feishu asked for). */
-	waitedMs: number;
+	/** When Feishu first answered "too many requests" to this call, and the waits since. */
+	throttledSince?: number;
+	rateLimitWaits: number;
 }
 
 /** What the next attempt must do about the token. */
@@ -75,15 +85,29 @@ async function callFeishu<T>(
 	const windows: RateLimitWindow[] = options.requestsPerSecond
 		? [{ requests: options.requestsPerSecond, perMs: 1000 }]
 		: request.endpoint.rateLimits;
-	const pacer = pacerFor(`${credentialKey}|${request.endpoint.path}`, windows);
+	// An explicit "Requests per Second" is an upper bound: no probing above it.
+	const pacer = pacerFor(
+		`${credentialKey}|${request.endpoint.path}`,
+		windows,
+		options.requestsPerSecond ? undefined : request.endpoint.probeUpTo,
+	);
 
-	const state: CallState = { retriesUsed: 0, tokenRefreshed: false, waitedMs: 0 };
+	/** Attempts so far, the one that fetched a fresh token not counted: it answered a stale token. */
+	const attempts = () => state.retriesUsed + state.rateLimitWaits + 1;
+	const state: CallState = {
+		retriesUsed: 0,
+		tokenRefreshed: false,
+		rateLimitWaits: 0,
+	};
 	let refresh: Refresh | undefined;
 	for (;;) {
 		let pass: Pass | undefined;
+		let slot: Slot | undefined;
 		try {
 			pass = await gate.enter(refresh && 'tenantFrom' in refresh ? refresh.tenantFrom : undefined);
-			const slot = await pacer.acquire();
+			slot = await pacer.acquire();
+			const sent = slot;
+			options.pacing?.sending(pacer, request.endpoint.resourceName);
 			// A tenant refresh is sent only by the request the gate picked; a user refresh as asked.
 			const sendRefresh = pass.refresh
 				? { tenantFrom: pass.generation }
@@ -91,9 +115,11 @@ async function callFeishu<T>(
 					? refresh
 					: undefined;
 			refresh = undefined;
-			const response = await send(ctx, request, options, sendRefresh).finally(() => slot.done());
+			const response = await send(ctx, request, options, sendRefresh).finally(() => sent.done());
 			pass.settle({ tokenOk: true });
-			return await consume(response);
+			const result = await consume(response);
+			pacer.answered();
+			return result;
 		} catch (error) {
 			const failure = classifyThrown(error);
 			pass?.settle(
@@ -101,25 +127,45 @@ async function callFeishu<T>(
 					? { tokenOk: false, error }
 					: { tokenOk: failure.answered === true },
 			);
+			let wait: number | undefined;
+			if (failure.kind === 'rateLimit' && slot) {
+				// The pacer slows every caller down and says how long this request waits.
+				wait = pacer.throttled(slot, { limit: failure.rateLimit, resetMs: failure.retryAfterMs });
+				options.pacing?.throttled(pacer, wait);
+			} else if (failure.answered) {
+				pacer.answered();
+			}
 			refresh = pass && !state.tokenRefreshed ? refreshFor(failure, options, pass) : undefined;
 			if (refresh) {
 				state.tokenRefreshed = true;
 				continue;
 			}
+			if (wait !== undefined && options.rateLimitBudgetMs > 0) {
+				// Waiting out a rate limit is not a fault: bounded by time, not by Retries.
+				const now = Date.now();
+				state.throttledSince ??= now;
+				if (now + wait - state.throttledSince > options.rateLimitBudgetMs) {
+					throw toNodeError(
+						ctx.getNode(),
+						request.endpoint,
+						failure,
+						request.itemIndex,
+						attempts(),
+						{ waitedMs: now - state.throttledSince, budgetMs: options.rateLimitBudgetMs },
+					);
+				}
+				state.rateLimitWaits++;
+				await sleep(wait);
+				continue;
+			}
 			const retryable = failure.kind === 'rateLimit' || failure.kind === 'transient';
 			if (!retryable || state.retriesUsed >= options.retries) {
-				throw toNodeError(
-					ctx.getNode(),
-					request.endpoint,
-					failure,
-					request.itemIndex,
-					state.retriesUsed + 1,
-				);
+				throw toNodeError(ctx.getNode(), request.endpoint, failure, request.itemIndex, attempts());
 			}
 			state.retriesUsed++;
-			const wait = backoffMs(state.retriesUsed, failure, BACKOFF_BASE_MS);
-			state.waitedMs += wait;
-			await sleep(wait);
+			await sleep(
+				wait ?? backoffMs(state.retriesUsed, BACKOFF_BASE_MS, BACKOFF_MAX_MS, Math.random()),
+			);
 		}
 	}
 }
@@ -247,19 +293,4 @@ async function withoutToken(
 		type: TENANT_CREDENTIAL,
 		data: { ...data, tenantAccessToken: '' },
 	} as ICredentialsDecrypted;
-}
-
-/**
- * How long to wait before the next attempt: what Feishu says (x-ogw-ratelimit-reset),
- * else exponential backoff with full jitter, so a burst of items does not retry in lockstep.
- */
-export function backoffMs(
-	attempt: number,
-	failure: Pick<FeishuFailure, 'retryAfterMs'>,
-	baseMs: number,
-): number {
-	if (failure.retryAfterMs !== undefined)
-		return failure.retryAfterMs + Math.random() * baseMs * 0.2;
-	const ceiling = Math.min(baseMs * 2 ** (attempt - 1), 30_000);
-	return ceiling / 2 + Math.random() * (ceiling / 2);
 }
