@@ -358,7 +358,7 @@ export const WHITEBOARD: DownloadEndpoint = {
 		2890006: {
 			httpStatus: 429,
 			msg: 'too many request',
-			hint: 'The whiteboard API allows 10 requests per second. Lower "Requests per Second" or try again later.',
+			hint: 'Feishu throttled the whiteboard API (10 requests per second on its original page, 50 on the newer ones; your app may share its quota). The node slows down by itself; raise Max Rate-Limit Wait or run the node again later.',
 			kind: 'rateLimit',
 		},
 		2891001: {
