@@ -80,10 +80,14 @@ describe('a thrown error', () => {
 
 describe('a user token the endpoint refuses', () => {
 	it('99991668 "user access token not support" is final: refreshing the token cannot help', () => {
-		expect(answer(400, { code: 99991668, msg: 'user access token not support' }).kind).toBe('fatal');
+		expect(answer(400, { code: 99991668, msg: 'user access token not support' }).kind).toBe(
+			'fatal',
+		);
 	});
 
 	it('99991668 otherwise is an invalid user token, refreshed once', () => {
-		expect(answer(400, { code: 99991668, msg: 'invalid user access token' }).kind).toBe('invalidToken');
+		expect(answer(400, { code: 99991668, msg: 'invalid user access token' }).kind).toBe(
+			'invalidToken',
+		);
 	});
 });

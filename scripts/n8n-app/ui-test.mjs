@@ -497,7 +497,10 @@ async function credentialNames() {
 		return { status: response.status, body: await response.text() };
 	});
 	const data = status === 200 ? JSON.parse(body).data : undefined;
-	expect(Array.isArray(data), `GET /rest/credentials answered HTTP ${status}: ${body.slice(0, 200)}`);
+	expect(
+		Array.isArray(data),
+		`GET /rest/credentials answered HTTP ${status}: ${body.slice(0, 200)}`,
+	);
 	const byType = (type) => data.find((c) => c.type === type)?.name;
 	return { api: byType('feishuApi'), oauth: byType('feishuOAuth2Api') };
 }
@@ -506,10 +509,20 @@ async function credentialNames() {
 async function credentialChoices() {
 	const select = ndv().locator(testId('node-credentials-select')).first();
 	await select.waitFor({ timeout: TIMEOUT });
-	const shown = ((await select.locator('input').inputValue().catch(() => '')) || (await select.innerText())).trim();
+	const shown = (
+		(await select
+			.locator('input')
+			.inputValue()
+			.catch(() => '')) || (await select.innerText())
+	).trim();
 	await select.click();
-	const options = page.locator('[data-test-id^="node-credentials-select-item-"]:not([data-test-id$="-new"])');
-	await options.first().waitFor({ timeout: 5000 }).catch(() => undefined);
+	const options = page.locator(
+		'[data-test-id^="node-credentials-select-item-"]:not([data-test-id$="-new"])',
+	);
+	await options
+		.first()
+		.waitFor({ timeout: 5000 })
+		.catch(() => undefined);
 	const offered = (await options.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
 	return { select, shown, offered };
 }
@@ -533,7 +546,8 @@ async function pickCredential(name) {
 	await page.waitForTimeout(300);
 }
 
-const appOnlyNotice = () => params().getByText('Feishu serves this resource to the app identity only');
+const appOnlyNotice = () =>
+	params().getByText('Feishu serves this resource to the app identity only');
 
 /**
  * With both credentials saved, n8n's editor offers every credential of the node in one list and
@@ -579,7 +593,12 @@ async function userTokenDownload() {
 	const select = ndv().locator(testId('node-credentials-select')).first();
 	expect(
 		(await select.innerText().catch(() => '')).includes(oauthCredentialName) ||
-			(await select.locator('input').inputValue().catch(() => '')).includes(oauthCredentialName),
+			(
+				await select
+					.locator('input')
+					.inputValue()
+					.catch(() => '')
+			).includes(oauthCredentialName),
 		'the OAuth2 credential could not be picked on a whiteboard node',
 	);
 	await setBoardMode('id');
