@@ -39,6 +39,7 @@ interface Row {
 const REAL_IDS: Record<string, Record<string, string>> = {
 	'Whiteboard as image': { whiteboardId: 'FEISHU_WHITEBOARD' },
 	'All whiteboards of a document': { documentId: 'FEISHU_DOCUMENT' },
+	'Every picture of a document': { documentId: 'FEISHU_DOCUMENT' },
 	'Image the app uploaded': { imageKey: 'FEISHU_IMAGE_KEY' },
 	'Image a user sent': { messageId: 'FEISHU_MESSAGE_ID', fileKey: 'FEISHU_FILE_KEY' },
 	'All images of a helpdesk message': {
@@ -88,6 +89,25 @@ function seed(emulator: FeishuEmulator): void {
 		{ whiteboard: 'DemoBoardArchitecture' },
 		'text',
 		{ whiteboard: 'DemoBoardTimeline' },
+		{ whiteboard: 'DemoBoardRisks' },
+	]);
+	// The same review with an image pasted in: the pictures of a document, in document order.
+	emulator.addDriveMedia('boxcnDemoReviewPhoto', {
+		bytes: drawChatScreenshot({
+			title: 'Review notes',
+			messages: [
+				{ from: 'them', name: 'Wang Fang', text: 'Timeline looks good to me.' },
+				{ from: 'me', text: 'Great, I will share the risks next.' },
+			],
+			width: 360,
+			height: 240,
+		}),
+		fileName: 'review notes.png',
+	});
+	emulator.addDocument('DemoDocWithPictures', [
+		'text',
+		{ whiteboard: 'DemoBoardArchitecture' },
+		{ image: 'boxcnDemoReviewPhoto', width: 360, height: 240 },
 		{ whiteboard: 'DemoBoardRisks' },
 	]);
 	emulator.addMessageImage('img_v3_demo_uploaded', {
