@@ -19,19 +19,8 @@ export {
 	WIKI_ERRORS,
 } from './errors';
 export type { FeishuError, OAuthError } from './errors';
-export type {
-	ChatMessage,
-	ChatScreenshot,
-	DictionaryDiagram,
-	Rgb,
-	WhiteboardBox,
-	WhiteboardDrawing,
-} from './images';
 export {
 	crc32,
-	drawChatScreenshot,
-	drawDictionaryDiagram,
-	drawWhiteboard,
 	encodePng,
 	makeGif,
 	makeJpeg,
@@ -44,15 +33,11 @@ export {
 	sha256OfPattern,
 	sniffImageMime,
 } from './images';
-export {
-	DOWNLOAD_ENDPOINTS,
-	ENDPOINT_SPECS,
-	ENDPOINTS,
-	FILE_ENDPOINTS,
-	HANDLED_ENDPOINTS,
-	isDownloadEndpoint,
-} from './endpoints';
-export type { EndpointSpec, ErrorTable, FileEndpoint, RateLimit, Refusal } from './endpoints';
+export { DOWNLOAD_ENDPOINTS, FILE_ENDPOINTS, isDownloadEndpoint } from './file-endpoints';
+export type { FileEndpoint } from './file-endpoints';
+export { EMULATED_ENDPOINTS, ROUTE_TABLE } from './route-table';
+export type { EndpointSpec, ErrorTable, RateLimit, Refusal } from './endpoint-spec';
+export type { EmulatedEndpoint } from './route-context';
 export type {
 	AuthorizationCodeOptions,
 	BareBody,
