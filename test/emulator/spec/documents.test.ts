@@ -1,7 +1,7 @@
 /** The docx block list and wiki get_node. */
 import { makePng } from '..';
 import type { Json } from './support';
-import { useEmulator, expectError, answersEach, statusOf, DRIVE, DOC } from './support';
+import { answersEach, DOC, DRIVE, expectError, statusOf, useEmulator } from './support';
 
 describe('docx list blocks', () => {
 	const ctx = useEmulator();

@@ -8,7 +8,7 @@ import {
 	WIKI_ERRORS,
 } from '..';
 import type { DownloadEndpoint } from '..';
-import { useEmulator, expectError, WB, DRIVE } from './support';
+import { DRIVE, expectError, useEmulator, WB } from './support';
 
 describe('error tables', () => {
 	const ctx = useEmulator();

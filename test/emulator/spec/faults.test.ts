@@ -1,7 +1,7 @@
 /** Injected and random faults: what the node must survive. */
 import type { Fault, FaultOptions } from '..';
 import type { Json } from './support';
-import { useEmulator, postToken, expectError, statusOf, WB, DRIVE, DOC } from './support';
+import { DOC, DRIVE, expectError, postToken, statusOf, useEmulator, WB } from './support';
 
 describe('faults', () => {
 	const ctx = useEmulator();

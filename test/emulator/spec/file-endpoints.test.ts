@@ -3,16 +3,16 @@ import { createHash } from 'node:crypto';
 
 import { makeGif, makeJpeg, makePng } from '..';
 import {
-	HELPDESK,
-	useEmulator,
-	expectError,
 	answersEach,
 	bytesOf,
-	statusOf,
-	utf8Header,
-	sha256,
-	WB,
 	DRIVE,
+	expectError,
+	HELPDESK,
+	sha256,
+	statusOf,
+	useEmulator,
+	utf8Header,
+	WB,
 } from './support';
 
 describe('whiteboard download_as_image', () => {

@@ -1,6 +1,6 @@
 /** OAuth v2: the token endpoint and the consent page. */
 import type { Json } from './support';
-import { JSON_TYPE, useEmulator, tenantToken, expectError, statusOf, DOC } from './support';
+import { DOC, expectError, JSON_TYPE, statusOf, tenantToken, useEmulator } from './support';
 
 describe('OAuth v2 token endpoint', () => {
 	const ctx = useEmulator();

@@ -1,7 +1,7 @@
 /** Rate limits: the gateway's 99991400 per app, documented and set by a test. */
 import { ROUTE_TABLE } from '..';
 import type { Json } from './support';
-import { useEmulator, tenantToken, expectError, statusOf, WB, DOC } from './support';
+import { DOC, expectError, statusOf, tenantToken, useEmulator, WB } from './support';
 
 describe('rate limits', () => {
 	const ctx = useEmulator();
