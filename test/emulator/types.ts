@@ -1,7 +1,8 @@
-/** Public types of the Feishu emulator. */
+/** Public types of the Feishu emulator (index.ts exports them all). */
+import type { EndpointName } from './route-table';
+
 export type { DownloadEndpoint } from './file-endpoints';
 export type { EndpointName } from './route-table';
-import type { EndpointName } from './route-table';
 
 /**
  * How the file name travels in Content-Disposition:

@@ -1,4 +1,9 @@
-/** What the emulator's specs share: a fresh emulator per describe, plain fetch, and checks of a Feishu answer. */
+/**
+ * The emulator's own spec (test/emulator/spec): what the Feishu emulator answers, checked with
+ * the platform's fetch and no node code. Each endpoint's codes come from its table in
+ * test/emulator/errors.ts, transcribed from its Feishu page. This file is what the specs share:
+ * a fresh emulator per describe, plain fetch, and the checks of a Feishu answer.
+ */
 import { createHash } from 'node:crypto';
 
 import { FeishuEmulator } from '..';
