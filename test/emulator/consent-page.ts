@@ -8,7 +8,7 @@ import { OAUTH_ERRORS } from './errors';
 import type { Reply } from './reply';
 import { readBody } from './request-body';
 import type { EmulatedEndpoint, RouteContext } from './route-context';
-import type { Route } from './routes';
+import type { Route } from './route-match';
 
 /**
  * The OAuth consent page, for a browser test: GET with client_id, redirect_uri, state and

@@ -9,7 +9,7 @@ import { GET, perSecond } from './endpoint-spec';
 import { DOCX_ERRORS } from './errors';
 import type { Reply } from './reply';
 import type { EmulatedEndpoint, RouteContext } from './route-context';
-import type { Route } from './routes';
+import type { Route } from './route-match';
 import type {
 	DocumentBlock,
 	DocumentBlockInput,

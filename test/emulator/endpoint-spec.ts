@@ -1,7 +1,7 @@
 /**
  * What the emulator knows of one Feishu endpoint, whatever serves it: its route, its Feishu page,
  * its own error table (errors.ts, transcribed from that page, never from the node's catalogue),
- * its documented rate limit and how it says "not found". routes.ts routes by these, the request
+ * its documented rate limit and how it says "not found". route-match.ts routes by these, the request
  * pipeline (server.ts) limits and faults by them.
  */
 import type { FeishuError } from './errors';

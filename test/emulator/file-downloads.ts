@@ -11,7 +11,7 @@ import { DOWNLOAD_ENDPOINTS, FILE_ENDPOINTS } from './file-endpoints';
 import type { DownloadEndpoint, FileRequest } from './file-endpoints';
 import type { Reply } from './reply';
 import type { EmulatedEndpoint, RouteContext } from './route-context';
-import type { Route } from './routes';
+import type { Route } from './route-match';
 
 function refuse(reply: Reply, refusal: Refusal): Promise<void> {
 	return 'code' in refusal ? reply.error(refusal.code) : reply.bare(refusal.status);

@@ -9,7 +9,7 @@ import type { DocumentStore } from './docx';
 import type { EndpointSpec } from './endpoint-spec';
 import type { DownloadEndpoint, FileStores } from './file-endpoints';
 import type { Reply } from './reply';
-import type { Route } from './routes';
+import type { Route } from './route-match';
 import type { OAuthGrants, TokenStore } from './tokens';
 import type { WikiNodeStore } from './wiki';
 

@@ -1,5 +1,5 @@
 /**
- * Every endpoint the emulator answers, in one table: routes.ts matches requests against it and
+ * Every endpoint the emulator answers, in one table: route-match.ts matches requests against it and
  * the request pipeline (server.ts) hands each routed request to its entry's `serve`.
  *
  * A new route family (event delivery, a Base table, whiteboard nodes …): one file exporting an

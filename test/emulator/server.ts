@@ -20,8 +20,8 @@ import { isDownloadEndpoint } from './file-endpoints';
 import { Reply } from './reply';
 import type { RouteContext } from './route-context';
 import { ROUTE_TABLE } from './route-table';
-import { matchRoute, routeIds } from './routes';
-import type { Route } from './routes';
+import { matchRoute, routeIds } from './route-match';
+import type { Route } from './route-match';
 import type { EmulatorOptions, Fault, RequestLogEntry } from './types';
 
 export class FeishuEmulator extends EmulatorControls {

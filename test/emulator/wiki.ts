@@ -8,7 +8,7 @@ import { GET } from './endpoint-spec';
 import { WIKI_ERRORS } from './errors';
 import type { Reply } from './reply';
 import type { EmulatedEndpoint, RouteContext } from './route-context';
-import type { Route } from './routes';
+import type { Route } from './route-match';
 import type { WikiNode, WikiNodeOptions, WikiObjType } from './types';
 
 export type StoredWikiNode = { node: WikiNode; forbidden: boolean };
