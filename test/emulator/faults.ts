@@ -1,6 +1,6 @@
 /** Fault scheduling and rate limiting for the emulator; no I/O here. */
 import { mulberry32 } from './images';
-import { isDownloadEndpoint } from './endpoints';
+import { isDownloadEndpoint } from './file-endpoints';
 import type { EndpointName, Fault, FaultOptions } from './types';
 
 interface QueuedFault {

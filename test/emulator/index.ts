@@ -19,19 +19,8 @@ export {
 	WIKI_ERRORS,
 } from './errors';
 export type { FeishuError, OAuthError } from './errors';
-export type {
-	ChatMessage,
-	ChatScreenshot,
-	DictionaryDiagram,
-	Rgb,
-	WhiteboardBox,
-	WhiteboardDrawing,
-} from './images';
 export {
 	crc32,
-	drawChatScreenshot,
-	drawDictionaryDiagram,
-	drawWhiteboard,
 	encodePng,
 	makeGif,
 	makeJpeg,
@@ -44,48 +33,9 @@ export {
 	sha256OfPattern,
 	sniffImageMime,
 } from './images';
-export {
-	DOWNLOAD_ENDPOINTS,
-	ENDPOINT_SPECS,
-	ENDPOINTS,
-	FILE_ENDPOINTS,
-	HANDLED_ENDPOINTS,
-	isDownloadEndpoint,
-} from './endpoints';
-export type { EndpointSpec, ErrorTable, FileEndpoint, RateLimit, Refusal } from './endpoints';
-export type {
-	AuthorizationCodeOptions,
-	BareBody,
-	DispositionStyle,
-	DocumentBlock,
-	DocumentBlockInput,
-	DocumentBlockSpec,
-	DocumentBoard,
-	DocumentImage,
-	DocumentOptions,
-	DownloadEndpoint,
-	DriveMediaFlags,
-	DriveMediaOptions,
-	DriveMediaPatternOptions,
-	EmulatorCounters,
-	EmulatorOptions,
-	EndpointName,
-	Fault,
-	FaultOptions,
-	FileFixtureOptions,
-	MessageImageOptions,
-	MessageResourceOptions,
-	MessageResourcePatternOptions,
-	MessageResourceType,
-	PatternFile,
-	PatternFileOptions,
-	RequestLogEntry,
-	TicketImageOptions,
-	TicketMessageOptions,
-	WhiteboardFormat,
-	WhiteboardImage,
-	WhiteboardOptions,
-	WikiNode,
-	WikiNodeOptions,
-	WikiObjType,
-} from './types';
+export { DOWNLOAD_ENDPOINTS, FILE_ENDPOINTS, isDownloadEndpoint } from './file-endpoints';
+export type { FileEndpoint } from './file-endpoints';
+export { EMULATED_ENDPOINTS, ROUTE_TABLE } from './route-table';
+export type { EndpointSpec, ErrorTable, RateLimit, Refusal } from './endpoint-spec';
+export type { EmulatedEndpoint } from './route-context';
+export type * from './types';

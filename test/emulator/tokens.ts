@@ -48,12 +48,6 @@ export class TokenStore {
 		);
 	}
 
-	/** The token's kind, or undefined when it is unknown, expired or invalidated. */
-	check(token: string): TokenKind | undefined {
-		const state = this.lookup(token);
-		return state && !state.expired ? state.kind : undefined;
-	}
-
 	expireAll(): void {
 		for (const record of this.records.values()) record.expiresAt = 0;
 	}

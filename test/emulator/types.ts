@@ -1,15 +1,8 @@
-/** Public types of the Feishu emulator. */
-import type { FileStores } from './endpoints';
+/** Public types of the Feishu emulator (index.ts exports them all). */
+import type { EndpointName } from './route-table';
 
-/**
- * The endpoints that answer with a file's bytes: one entry each in endpoints.ts. Only these
- * are matched by a fault injected without `endpoint`, and only these draw from failRandomly;
- * the token endpoints and the JSON endpoints (documentBlocks, wikiNode) must be named to be
- * faulted.
- */
-export type DownloadEndpoint = keyof FileStores;
-export type EndpointName =
-	DownloadEndpoint | 'token' | 'documentBlocks' | 'wikiNode' | 'oauthToken' | 'oauthAuthorize';
+export type { DownloadEndpoint } from './file-endpoints';
+export type { EndpointName } from './route-table';
 
 /**
  * How the file name travels in Content-Disposition:

@@ -1,5 +1,5 @@
-/** Request routing: which endpoint of the table (endpoints.ts) a raw request target names. */
-import { ENDPOINT_SPECS, ENDPOINTS } from './endpoints';
+/** Request routing: which endpoint of the route table (route-table.ts) a raw request target names. */
+import { EMULATED_ENDPOINTS, ROUTE_TABLE } from './route-table';
 import type { EndpointName } from './types';
 
 export interface Route {
@@ -9,10 +9,10 @@ export interface Route {
 	query: URLSearchParams;
 }
 
-const TEMPLATES = ENDPOINTS.map((endpoint) => ({
+const TEMPLATES = EMULATED_ENDPOINTS.map((endpoint) => ({
 	endpoint,
-	methods: ENDPOINT_SPECS[endpoint].methods,
-	segments: ENDPOINT_SPECS[endpoint].path.split('/'),
+	methods: ROUTE_TABLE[endpoint].methods,
+	segments: ROUTE_TABLE[endpoint].path.split('/'),
 }));
 
 function decodeSegment(segment: string): string | undefined {
@@ -62,7 +62,7 @@ export function matchRoute(method: string, rawUrl: string): Route | undefined {
 
 /** The ids a request names, for FaultOptions.id matching. */
 export function routeIds(route: Route): string[] {
-	const fromQuery = ENDPOINT_SPECS[route.endpoint].idQuery ?? [];
+	const fromQuery = ROUTE_TABLE[route.endpoint].idQuery ?? [];
 	return [
 		...Object.values(route.params).map((v) => v ?? ''),
 		...fromQuery.map((name) => route.query.get(name) ?? ''),

@@ -1,5 +1,5 @@
 /**
- * A 5x7 bitmap font for the emulator's drawings (printable ASCII). Each glyph is its rows from
+ * A 5x7 bitmap font for the demo's drawings (drawings.ts) (printable ASCII). Each glyph is its rows from
  * the top, '#' for ink; rows 0-6 sit on the baseline, an eighth row holds descenders (g j p q y).
  * Drawn by hand for this project, so the pictures need no font file and come out the same on
  * every machine.

@@ -1,64 +1,35 @@
 /**
- * The endpoint table. A file endpoint is one entry of FILE_ENDPOINTS: its route, its own error
- * table (errors.ts, transcribed from its Feishu page, never from the node's catalogue), its
- * documented rate limit, the token kinds it accepts and how a request finds its fixture.
- * routes.ts routes by the table and FeishuEmulator serves every file endpoint with one generic
- * handler driven by it. The other endpoints (token, OAuth, docx blocks, wiki get_node) have an
- * entry in HANDLED_ENDPOINTS for routing, limits and errors, and a handler of their own.
+ * The file endpoints: the ones that answer with a file's bytes. Each is one entry of
+ * FILE_ENDPOINTS: its route, error table and rate limit (an EndpointSpec), the token kinds it
+ * accepts and how a request finds its fixture. One generic handler (file-downloads.ts) serves
+ * them all, driven by the entry.
  *
- * A new file endpoint: its stored fixture type in FileStores, its entry here, a fixture method.
+ * A new file endpoint: its stored fixture type in FileStores, its entry here, a fixture method
+ * (fixtures.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {
-	AUTH_ERRORS,
 	BAIKE_ERRORS,
-	DOCX_ERRORS,
 	DRIVE_MEDIA_ERRORS,
 	HELPDESK_ERRORS,
 	LINGO_ERRORS,
 	MESSAGE_IMAGE_ERRORS,
 	MESSAGE_RESOURCE_ERRORS,
-	OAUTH_ERRORS,
 	WHITEBOARD_ERRORS,
-	WIKI_ERRORS,
 } from './errors';
-import type { FeishuError } from './errors';
+import { GET, perSecond } from './endpoint-spec';
+import type { EndpointSpec, Refusal } from './endpoint-spec';
 import type { FileFixture } from './reply';
+import type { EndpointName } from './route-table';
 import type { TokenKind } from './tokens';
-import type { DownloadEndpoint, EndpointName, MessageResourceType } from './types';
-
-export type ErrorTable = Readonly<Record<number, FeishuError>>;
-
-/** At most `limit` requests in any `windowMs`. */
-export interface RateLimit {
-	readonly limit: number;
-	readonly windowMs: number;
-}
+import type { MessageResourceType } from './types';
 
 /**
- * How an endpoint refuses a request: a Feishu code (its HTTP status from the tables), or an
- * HTTP status without one (drive media's page documents statuses only).
+ * The endpoints that answer with a file's bytes. Only these are matched by a fault injected
+ * without `endpoint`, and only these draw from failRandomly; the token endpoints and the JSON
+ * endpoints (documentBlocks, wikiNode) must be named to be faulted.
  */
-export type Refusal = { readonly code: number } | { readonly status: number };
-
-export interface EndpointSpec {
-	readonly name: EndpointName;
-	readonly methods: readonly string[];
-	/** Path template; `:name` segments are parameters, matched on the raw, still-encoded path. */
-	readonly path: string;
-	/** Feishu's page for the endpoint. */
-	readonly doc: string;
-	/** Looked up first for the codes this endpoint answers (then the platform's, then all). */
-	readonly errors: ErrorTable;
-	/** The documented limit: what x-ogw-ratelimit-limit says when a test sets none. */
-	readonly rateLimit: RateLimit;
-	/** HTTP status of 99991400: 429 on newer APIs, 400 on older ones (docx). */
-	readonly rateLimitStatus: 429 | 400;
-	/** The endpoint's "no such resource": what jsonOn200 sends when it names no code. */
-	readonly notFound: Refusal;
-	/** Query parameters that name ids for FaultOptions.id (path parameters always do). */
-	readonly idQuery?: readonly string[];
-}
+export type DownloadEndpoint = keyof FileStores;
 
 /** What a file endpoint's look-up sees of a request whose token was accepted. */
 export interface FileRequest {
@@ -110,9 +81,6 @@ export function pairKey(a: string, b: string): string {
 	return `${a}\u0000${b}`;
 }
 
-const GET = ['GET'] as const;
-const POST = ['POST'] as const;
-const perSecond = (limit: number): RateLimit => ({ limit, windowMs: 1000 });
 /** Feishu image keys look like img_v2_…; an unknown key of that shape is "deleted", any other is malformed. */
 const IMAGE_KEY_SHAPE = /^img_[A-Za-z0-9_-]+$/;
 
@@ -253,73 +221,7 @@ export const FILE_ENDPOINTS: { readonly [K in DownloadEndpoint]: FileEndpoint<Fi
 	},
 };
 
-type HandledEndpoint = Exclude<EndpointName, DownloadEndpoint>;
-
-export const HANDLED_ENDPOINTS: { readonly [K in HandledEndpoint]: EndpointSpec } = {
-	token: {
-		name: 'token',
-		methods: POST,
-		path: '/open-apis/auth/v3/tenant_access_token/internal',
-		doc: 'https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal',
-		errors: AUTH_ERRORS,
-		rateLimit: perSecond(50), // the emulator's
-		rateLimitStatus: 429,
-		notFound: { code: 10003 },
-	},
-	documentBlocks: {
-		name: 'documentBlocks',
-		methods: GET,
-		path: '/open-apis/docx/v1/documents/:document_id/blocks',
-		doc: 'https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document-block/list',
-		errors: DOCX_ERRORS,
-		rateLimit: perSecond(5), // per app
-		rateLimitStatus: 400, // an older API: 99991400 comes at HTTP 400
-		notFound: { code: 1770002 },
-	},
-	wikiNode: {
-		name: 'wikiNode',
-		methods: GET,
-		path: '/open-apis/wiki/v2/spaces/get_node',
-		doc: 'https://open.feishu.cn/document/server-docs/docs/wiki-v2/space-node/get_node',
-		errors: WIKI_ERRORS,
-		rateLimit: { limit: 100, windowMs: 60_000 },
-		rateLimitStatus: 429,
-		notFound: { code: 131005 },
-		idQuery: ['token'],
-	},
-	oauthAuthorize: {
-		name: 'oauthAuthorize',
-		// GET shows the consent page, its form POSTs the user's answer back.
-		methods: ['GET', 'POST'],
-		// On Feishu this lives on accounts.feishu.cn; the emulator serves it on its own origin.
-		path: '/open-apis/authen/v1/authorize',
-		doc: 'https://open.feishu.cn/document/authentication-management/access-token/obtain-oauth-code',
-		errors: OAUTH_ERRORS,
-		rateLimit: perSecond(50), // the emulator's
-		rateLimitStatus: 429,
-		notFound: { code: 20002 },
-	},
-	oauthToken: {
-		name: 'oauthToken',
-		methods: POST,
-		path: '/open-apis/authen/v2/oauth/token',
-		doc: 'https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token',
-		errors: OAUTH_ERRORS,
-		rateLimit: perSecond(50),
-		rateLimitStatus: 429,
-		notFound: { code: 20003 },
-	},
-};
-
-export const ENDPOINT_SPECS: { readonly [K in EndpointName]: EndpointSpec } = {
-	...HANDLED_ENDPOINTS,
-	...FILE_ENDPOINTS,
-};
-
 export const DOWNLOAD_ENDPOINTS = Object.keys(FILE_ENDPOINTS) as readonly DownloadEndpoint[];
-
-/** Every endpoint the emulator answers. */
-export const ENDPOINTS = Object.keys(ENDPOINT_SPECS) as readonly EndpointName[];
 
 /**
  * The endpoints that answer with a file's bytes. Only these are matched by a fault injected
