@@ -10,6 +10,11 @@ import type {
 
 import { domainProperties, feishuIcon } from './feishu-domain';
 
+import {
+	apiRootExpression,
+	APP_LOGIN_PATH,
+	APP_REFUSALS,
+} from '../nodes/FeishuImages/transport/platform';
 import { fetchTenantAccessToken } from '../nodes/FeishuImages/transport/token';
 
 export class FeishuApi implements ICredentialType {
@@ -89,31 +94,21 @@ export class FeishuApi implements ICredentialType {
 	}
 
 	// preAuthentication runs first when a credential is tested, so a wrong secret fails there
-	// with Feishu's own message; this request then proves the token is accepted.
+	// with Feishu's own message; this request then proves the token is accepted. Its base URL
+	// reads the Base URL field as the transport does (platform.ts), /open-apis pasted or not.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{$credentials.domain === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.domain}}',
-			url: '/open-apis/auth/v3/tenant_access_token/internal',
+			baseURL: `={{${apiRootExpression('$credentials')}}}`,
+			url: APP_LOGIN_PATH,
 			method: 'POST',
 			body: {
 				app_id: '={{$credentials.appId}}',
 				app_secret: '={{$credentials.appSecret}}',
 			},
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'code',
-					value: 10014,
-					message: 'App Secret is wrong (Feishu code 10014)',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: { key: 'code', value: 10003, message: 'App ID is unknown (Feishu code 10003)' },
-			},
-		],
+		rules: APP_REFUSALS.map(({ code, message }) => ({
+			type: 'responseSuccessBody' as const,
+			properties: { key: 'code', value: code, message: `${message} (Feishu code ${code})` },
+		})),
 	};
 }

@@ -2,7 +2,18 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 import { domainProperties, feishuIcon } from './feishu-domain';
 
-const LARK = 'https://open.larksuite.com';
+import {
+	ACCOUNTS_ORIGIN,
+	apiRootExpression,
+	CUSTOM_DOMAIN,
+	customRootExpression,
+	LARK_ORIGIN,
+	USER_AUTHORIZE_PATH,
+	USER_TOKEN_PATH,
+} from '../nodes/FeishuImages/transport/platform';
+
+/** Feishu's consent page is on its accounts host; a private deployment serves it at its root. */
+const CONSENT_ROOT = `($self.domain === "${CUSTOM_DOMAIN}" ? ${customRootExpression('$self')} : $self.domain === "${LARK_ORIGIN}" ? "${ACCOUNTS_ORIGIN.lark}" : "${ACCOUNTS_ORIGIN.feishu}")`;
 
 /**
  * A Feishu user's identity (user_access_token), for what the app itself cannot see: a
@@ -55,14 +66,13 @@ export class FeishuOAuth2Api implements ICredentialType {
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: `={{ $self["domain"] === "custom" ? $self["customBaseUrl"].replace(/\\/+$/, "") + "/open-apis/authen/v1/authorize" : ($self["domain"] === "${LARK}" ? "https://accounts.larksuite.com" : "https://accounts.feishu.cn") + "/open-apis/authen/v1/authorize" }}`,
+			default: `={{ ${CONSENT_ROOT} + "${USER_AUTHORIZE_PATH}" }}`,
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default:
-				'={{ ($self["domain"] === "custom" ? $self["customBaseUrl"].replace(/\\/+$/, "") : $self["domain"]) + "/open-apis/authen/v2/oauth/token" }}',
+			default: `={{ ${apiRootExpression('$self')} + "${USER_TOKEN_PATH}" }}`,
 		},
 		{
 			displayName: 'Scope',

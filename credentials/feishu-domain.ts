@@ -1,5 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import {
+	CUSTOM_DOMAIN,
+	FEISHU_ORIGIN,
+	LARK_ORIGIN,
+} from '../nodes/FeishuImages/transport/platform';
+
 /** Where both Feishu credentials send their requests: Feishu, Lark, or a private deployment. */
 export const domainProperties: INodeProperties[] = [
 	{
@@ -7,11 +13,11 @@ export const domainProperties: INodeProperties[] = [
 		name: 'domain',
 		type: 'options',
 		options: [
-			{ name: 'Feishu (open.feishu.cn)', value: 'https://open.feishu.cn' },
-			{ name: 'Lark (open.larksuite.com)', value: 'https://open.larksuite.com' },
-			{ name: 'Custom Base URL', value: 'custom' },
+			{ name: 'Feishu (open.feishu.cn)', value: FEISHU_ORIGIN },
+			{ name: 'Lark (open.larksuite.com)', value: LARK_ORIGIN },
+			{ name: 'Custom Base URL', value: CUSTOM_DOMAIN },
 		],
-		default: 'https://open.feishu.cn',
+		default: FEISHU_ORIGIN,
 	},
 	{
 		displayName: 'Base URL',
@@ -19,8 +25,9 @@ export const domainProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://open.example.com',
-		description: 'Root URL of a private Feishu deployment, without /open-apis',
-		displayOptions: { show: { domain: ['custom'] } },
+		description:
+			'Root URL of a private Feishu deployment, e.g. https://open.example.com (a trailing /open-apis is ignored)',
+		displayOptions: { show: { domain: [CUSTOM_DOMAIN] } },
 	},
 ];
 

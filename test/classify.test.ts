@@ -4,7 +4,7 @@
  */
 import { ENDPOINTS } from '../nodes/FeishuImages/catalogue';
 import { classifyAnswer, classifyThrown } from '../nodes/FeishuImages/transport/errors';
-import { FeishuCredentialError } from '../nodes/FeishuImages/transport/token';
+import { FeishuCredentialError } from '../nodes/FeishuImages/transport/platform';
 
 const whiteboard = ENDPOINTS[0];
 const answer = (status: number, body: unknown, headers: Record<string, unknown> = {}) =>

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { credentialKeyOf, TENANT_CREDENTIAL, type CredentialType } from './identity';
-import { FeishuCredentialError, resolveBaseUrl } from './token';
+import { FeishuCredentialError, resolveBaseUrl } from './platform';
 import { tokenGateFor } from './token-gate';
 
 /** A header value may only carry printable ASCII: no CR/LF (header injection), no control bytes. */

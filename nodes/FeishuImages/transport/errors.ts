@@ -4,7 +4,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { documentedError, type DownloadEndpoint } from '../catalogue';
 import type { CodeKind } from '../codes';
 import { headerString } from './headers';
-import { FeishuCredentialError } from './token';
+import { FeishuCredentialError } from './platform';
 
 /** What one failed attempt looked like, with nothing secret in it. */
 export interface FeishuFailure {

@@ -17,58 +17,34 @@ import {
 } from './answer';
 import type { DownloadRequest } from './build-request';
 import { AttemptError, classifyThrown, findCause, toNodeError, type FeishuFailure } from './errors';
-import { credentialKeyOf, TENANT_CREDENTIAL, type CredentialType } from './identity';
+import { credentialKeyOf, TENANT_CREDENTIAL } from './identity';
 import type { RunPacing } from './pace-report';
-import { backoffMs, pacerFor, type Slot } from './pacer';
+import {
+	FIRST_ATTEMPT,
+	nextStep,
+	type CallState,
+	type RetryPolicy,
+	type TokenRefresh,
+} from './next-step';
+import { pacerFor, type Pacer, type Slot } from './pacer';
 import { TokenGate, tokenGateFor, type Pass } from './token-gate';
 
 /** A gate that never holds anyone back: for user tokens, which n8n coordinates. */
 const USER_TOKEN_GATE = new TokenGate();
 USER_TOKEN_GATE.markWarm();
 
-export interface TransportOptions {
-	/** Extra attempts after the first, for transient faults (and rate limits when the budget is 0). */
-	retries: number;
+export interface TransportOptions extends RetryPolicy {
 	timeoutMs: number;
 	/** Overrides every endpoint's documented limits, as an upper bound (Feishu raises them for some apps). */
 	requestsPerSecond?: number;
-	/**
-	 * How long one request may keep waiting while Feishu answers "too many requests" before it
-	 * fails; these waits use up no Retries. 0: a rate-limit answer counts as one of the Retries.
-	 */
-	rateLimitBudgetMs: number;
-	credentialType: CredentialType;
 	/** What this execution's requests went through, for the execution hints. */
 	pacing?: RunPacing;
 }
 
-/** First backoff step: 0.25–0.5 s, then 0.5–1 s, 1–2 s… */
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
-
-/**
- * Where one call stands between attempts. The token is fetched afresh at most once per call
- * and that attempt does not count as a retry: it answers a stale token, not a fault.
- */
-interface CallState {
-	retriesUsed: number;
-	tokenRefreshed: boolean;
-	/** When Feishu first answered "too many requests" to this call, and the waits since. */
-	throttledSince?: number;
-	rateLimitWaits: number;
-}
-
-/** What the next attempt must do about the token. */
-type Refresh =
-	/** Send with the stored tenant token emptied, so n8n fetches and saves a fresh one. */
-	| { tenantFrom: number }
-	/** Let n8n's OAuth2 client refresh the user token on this status. */
-	| { userOnStatus: number };
-
 /**
  * One call to Feishu through n8n's authenticated request helper. Owns everything between the
- * item and the answer: pacing, the shared token, refresh on Feishu's invalid-token codes,
- * retries with backoff for rate limits and transient faults, and the final user-facing error.
+ * item and the answer: pacing, the shared token, and obeying next-step.ts after a failure
+ * (refresh the token, wait out a rate limit, retry, or fail with the user-facing error).
  * `consume` turns a good answer into the result; what it throws is classified like the rest
  * (a cut-off file is transient, so it is fetched again).
  */
@@ -82,107 +58,98 @@ async function callFeishu<T>(
 	// n8n's OAuth2 machinery coordinates user tokens itself (one refresh per credential).
 	const gate =
 		options.credentialType === TENANT_CREDENTIAL ? tokenGateFor(credentialKey) : USER_TOKEN_GATE;
-	const windows: RateLimitWindow[] = options.requestsPerSecond
-		? [{ requests: options.requestsPerSecond, perMs: 1000 }]
-		: request.endpoint.rateLimits;
-	// An explicit "Requests per Second" is an upper bound: no probing above it.
-	const pacer = pacerFor(
-		`${credentialKey}|${request.endpoint.path}`,
-		windows,
-		options.requestsPerSecond ? undefined : request.endpoint.probeUpTo,
-	);
-
-	/** Attempts so far, the one that fetched a fresh token not counted: it answered a stale token. */
-	const attempts = () => state.retriesUsed + state.rateLimitWaits + 1;
-	const state: CallState = {
-		retriesUsed: 0,
-		tokenRefreshed: false,
-		rateLimitWaits: 0,
-	};
-	let refresh: Refresh | undefined;
+	const pacer = pacerOf(credentialKey, request, options);
+	let state: CallState = { ...FIRST_ATTEMPT };
+	let refresh: TokenRefresh | undefined;
 	for (;;) {
 		let pass: Pass | undefined;
 		let slot: Slot | undefined;
 		try {
-			pass = await gate.enter(refresh && 'tenantFrom' in refresh ? refresh.tenantFrom : undefined);
+			pass = await gate.enter(refresh?.do === 'refreshTenant' ? refresh.fromGeneration : undefined);
 			slot = await pacer.acquire();
 			const sent = slot;
 			options.pacing?.sending(pacer, request.endpoint.resourceName);
 			// A tenant refresh is sent only by the request the gate picked; a user refresh as asked.
-			const sendRefresh = pass.refresh
-				? { tenantFrom: pass.generation }
-				: refresh && 'userOnStatus' in refresh
+			const renew: TokenRefresh | undefined = pass.refresh
+				? { do: 'refreshTenant', fromGeneration: pass.generation }
+				: refresh?.do === 'refreshUser'
 					? refresh
 					: undefined;
-			refresh = undefined;
-			const response = await send(ctx, request, options, sendRefresh).finally(() => sent.done());
+			const response = await send(ctx, request, options, renew).finally(() => sent.done());
 			pass.settle({ tokenOk: true });
 			const result = await consume(response);
 			pacer.answered();
 			return result;
 		} catch (error) {
 			const failure = classifyThrown(error);
-			pass?.settle(
-				failure.kind === 'credentials'
-					? { tokenOk: false, error }
-					: { tokenOk: failure.answered === true },
-			);
-			let wait: number | undefined;
-			if (failure.kind === 'rateLimit' && slot) {
-				// The pacer slows every caller down and says how long this request waits.
-				wait = pacer.throttled(slot, { limit: failure.rateLimit, resetMs: failure.retryAfterMs });
-				options.pacing?.throttled(pacer, wait);
-			} else if (failure.answered) {
-				pacer.answered();
+			const pacerWaitMs = settleFailed(error, failure, pass, slot, pacer, options.pacing);
+			const tokenGeneration = pass?.generation;
+			const facts = {
+				failure,
+				tokenGeneration,
+				pacerWaitMs,
+				now: Date.now(),
+				random: Math.random(),
+			};
+			const { step, state: after } = nextStep(facts, state, options);
+			state = after;
+			if (step.do === 'fail') {
+				const { endpoint, itemIndex } = request;
+				throw toNodeError(
+					ctx.getNode(),
+					endpoint,
+					failure,
+					itemIndex,
+					step.attempts,
+					step.rateLimited,
+				);
 			}
-			refresh = pass && !state.tokenRefreshed ? refreshFor(failure, options, pass) : undefined;
-			if (refresh) {
-				state.tokenRefreshed = true;
-				continue;
-			}
-			if (wait !== undefined && options.rateLimitBudgetMs > 0) {
-				// Waiting out a rate limit is not a fault: bounded by time, not by Retries.
-				const now = Date.now();
-				state.throttledSince ??= now;
-				if (now + wait - state.throttledSince > options.rateLimitBudgetMs) {
-					throw toNodeError(
-						ctx.getNode(),
-						request.endpoint,
-						failure,
-						request.itemIndex,
-						attempts(),
-						{ waitedMs: now - state.throttledSince, budgetMs: options.rateLimitBudgetMs },
-					);
-				}
-				state.rateLimitWaits++;
-				await sleep(wait);
-				continue;
-			}
-			const retryable = failure.kind === 'rateLimit' || failure.kind === 'transient';
-			if (!retryable || state.retriesUsed >= options.retries) {
-				throw toNodeError(ctx.getNode(), request.endpoint, failure, request.itemIndex, attempts());
-			}
-			state.retriesUsed++;
-			await sleep(
-				wait ?? backoffMs(state.retriesUsed, BACKOFF_BASE_MS, BACKOFF_MAX_MS, Math.random()),
-			);
+			refresh = step.do === 'refreshTenant' || step.do === 'refreshUser' ? step : undefined;
+			if (step.do === 'waitRateLimit' || step.do === 'retry') await sleep(step.waitMs);
 		}
 	}
 }
 
-/** Feishu rejected the token n8n saved: how to get a fresh one, if this failure calls for it. */
-function refreshFor(
-	failure: FeishuFailure,
+/** The pacer this request shares with every call to its endpoint under the same credential. */
+function pacerOf(
+	credentialKey: string,
+	request: DownloadRequest,
 	options: TransportOptions,
-	pass: Pass,
-): Refresh | undefined {
-	if (failure.kind !== 'invalidToken') return undefined;
-	if (options.credentialType === TENANT_CREDENTIAL) return { tenantFrom: pass.generation };
-	// n8n refreshes an OAuth2 token only on an error status it is told about; Feishu answers
-	// 99991677 at 400, so the retry names that status (never a 2xx).
-	if (failure.httpStatus !== undefined && failure.httpStatus >= 400) {
-		return { userOnStatus: failure.httpStatus };
+): Pacer {
+	const windows: RateLimitWindow[] = options.requestsPerSecond
+		? [{ requests: options.requestsPerSecond, perMs: 1000 }]
+		: request.endpoint.rateLimits;
+	// An explicit "Requests per Second" is an upper bound: no probing above it.
+	return pacerFor(
+		`${credentialKey}|${request.endpoint.path}`,
+		windows,
+		options.requestsPerSecond ? undefined : request.endpoint.probeUpTo,
+	);
+}
+
+/**
+ * Tells the token gate and the pacer how a failed attempt went. After a rate-limit answer the
+ * pacer slows every caller down and returns how long this request waits.
+ */
+function settleFailed(
+	error: unknown,
+	failure: FeishuFailure,
+	pass: Pass | undefined,
+	slot: Slot | undefined,
+	pacer: Pacer,
+	pacing: RunPacing | undefined,
+): number | undefined {
+	pass?.settle(
+		failure.kind === 'credentials'
+			? { tokenOk: false, error }
+			: { tokenOk: failure.answered === true },
+	);
+	if (failure.kind === 'rateLimit' && slot) {
+		const wait = pacer.throttled(slot, { limit: failure.rateLimit, resetMs: failure.retryAfterMs });
+		pacing?.throttled(pacer, wait);
+		return wait;
 	}
+	if (failure.answered) pacer.answered();
 	return undefined;
 }
 
@@ -233,7 +200,7 @@ async function send(
 	ctx: IExecuteFunctions,
 	request: DownloadRequest,
 	options: TransportOptions,
-	refresh: Refresh | undefined,
+	refresh: TokenRefresh | undefined,
 ): Promise<FullResponse> {
 	const requestOptions: IHttpRequestOptions = {
 		method: request.endpoint.method,
@@ -248,11 +215,11 @@ async function send(
 		sendCredentialsOnCrossOriginRedirect: false,
 	};
 	let additional: IAdditionalCredentialOptions | undefined;
-	if (refresh && 'tenantFrom' in refresh) {
+	if (refresh?.do === 'refreshTenant') {
 		additional = { credentialsDecrypted: await withoutToken(ctx, request.itemIndex) };
-	} else if (refresh) {
-		requestOptions.ignoreHttpStatusErrors = { ignore: true, except: [refresh.userOnStatus] };
-		additional = { oauth2: { tokenExpiredStatusCode: refresh.userOnStatus } };
+	} else if (refresh?.do === 'refreshUser') {
+		requestOptions.ignoreHttpStatusErrors = { ignore: true, except: [refresh.onStatus] };
+		additional = { oauth2: { tokenExpiredStatusCode: refresh.onStatus } };
 	}
 	const call = ctx.helpers.httpRequestWithAuthentication.call(
 		ctx,
@@ -260,7 +227,7 @@ async function send(
 		requestOptions,
 		additional,
 	);
-	if (!refresh || !('userOnStatus' in refresh)) return (await call) as FullResponse;
+	if (refresh?.do !== 'refreshUser') return (await call) as FullResponse;
 	// After a forced OAuth2 refresh, an error status arrives as a thrown error: read it as an answer.
 	return (await call.catch((error: unknown) => {
 		const answered = findCause(

@@ -1,51 +1,6 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IDataObject } from 'n8n-workflow';
 
-/** The token endpoint's codes for a wrong secret and an unknown app ID. */
-const APP_SECRET_WRONG = 10014;
-const APP_ID_UNKNOWN = 10003;
-
-/** Where a custom app trades its ID and secret for a tenant_access_token. */
-export const APP_LOGIN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
-
-/** The credential is unusable (bad base URL, or Feishu refused the app ID/secret); never carries the secret. */
-export class FeishuCredentialError extends Error {
-	/**
-	 * Feishu's code, under a name of its own: n8n's credential test shows an error's `code`
-	 * instead of its message when there is one, and "10014" alone helps nobody.
-	 */
-	constructor(
-		message: string,
-		readonly feishuCode?: number,
-	) {
-		super(message);
-		this.name = 'FeishuCredentialError';
-	}
-}
-
-/**
- * The API root for a credential. A custom base URL must be a plain http(s) origin (optionally
- * with a path prefix): no user info, query or fragment, so nothing typed into an ID field can
- * be glued onto it to reach another host.
- */
-export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const domain = String(credentials.domain ?? 'https://open.feishu.cn');
-	const raw = domain === 'custom' ? String(credentials.customBaseUrl ?? '').trim() : domain;
-	if (!URL.canParse(raw))
-		throw new FeishuCredentialError("The Feishu API credential's base URL is not a valid URL");
-	const url = new URL(raw);
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new FeishuCredentialError(
-			`The Feishu API credential's base URL must start with https:// or http://`,
-		);
-	}
-	if (url.username || url.password || url.search || url.hash) {
-		throw new FeishuCredentialError(
-			"The Feishu API credential's base URL must not contain a user name, password, query or fragment",
-		);
-	}
-	// The root, as the field asks; a pasted ".../open-apis" would double the API prefix.
-	return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/open-apis$/i, '');
-}
+import { APP_LOGIN_PATH, APP_REFUSALS, FeishuCredentialError, resolveBaseUrl } from './platform';
 
 /**
  * Exchanges app ID + secret for a tenant_access_token. Errors carry Feishu's code and message
@@ -89,11 +44,7 @@ export async function fetchTenantAccessToken(
 
 /** What Feishu's token codes say is wrong, in the words of the credential's fields. */
 function refusal(code: number): string {
-	if (code === APP_SECRET_WRONG) {
-		return 'Feishu refused the App Secret. Copy it again from the app\'s "Credentials & Basic Info" page';
-	}
-	if (code === APP_ID_UNKNOWN) {
-		return 'Feishu does not know this App ID. Check the App ID, and that the domain (Feishu or Lark) is the one the app was made on';
-	}
+	const known = APP_REFUSALS.find((refusal) => refusal.code === code);
+	if (known) return known.message;
 	return 'Feishu refused the app credentials. Check the App ID and App Secret on the app\'s "Credentials & Basic Info" page, and the domain (Feishu or Lark)';
 }
