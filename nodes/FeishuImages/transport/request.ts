@@ -107,7 +107,7 @@ async function callFeishu<T>(
 			pass = await gate.enter(refresh && 'tenantFrom' in refresh ? refresh.tenantFrom : undefined);
 			slot = await pacer.acquire();
 			const sent = slot;
-			options.pacing?.sending(pacer, request.endpoint.resourceName);
+			options.pacing?.sending(pacer, request.endpoint.name);
 			// A tenant refresh is sent only by the request the gate picked; a user refresh as asked.
 			const sendRefresh = pass.refresh
 				? { tenantFrom: pass.generation }
