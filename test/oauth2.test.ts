@@ -7,7 +7,13 @@ import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 
 import { FeishuOAuth2Api } from '../credentials/FeishuOAuth2Api.credentials';
 import { FeishuImages } from '../nodes/FeishuImages/FeishuImages.node';
-import { locator, startHarness, whiteboard, type Harness } from './support/feishu';
+import {
+	locator,
+	resolvedParameters,
+	startHarness,
+	whiteboard,
+	type Harness,
+} from './support/feishu';
 
 let h: Harness;
 let userCredential: { id: string; name: string };
@@ -124,15 +130,7 @@ function offeredCredentials(parameters: Record<string, unknown>): string[] {
 		position: [0, 0] as [number, number],
 		parameters: parameters as INodeParameters,
 	};
-	const resolved =
-		NodeHelpers.getNodeParameters(
-			description.properties,
-			node.parameters,
-			true,
-			false,
-			node,
-			description,
-		) ?? {};
+	const resolved = resolvedParameters(node);
 	return (description.credentials ?? [])
 		.filter((c) => NodeHelpers.displayParameter(resolved, c, node, description, resolved))
 		.map((c) => c.name);

@@ -2,7 +2,8 @@
  * What every spec needs: the Feishu emulator, a stored Feishu API credential, and a way to
  * run the Feishu Images node inside n8n's engine against them.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+import type { INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { FeishuApi } from '../../credentials/FeishuApi.credentials';
 import { FeishuOAuth2Api } from '../../credentials/FeishuOAuth2Api.credentials';
@@ -231,4 +232,19 @@ export function documentWhiteboards(
 /** A resource locator in "By URL" mode, as the editor stores a pasted link. */
 export function byUrl(value: string) {
 	return { __rl: true, mode: 'url', value };
+}
+
+/** A node's parameters as n8n resolves them on load: defaults filled in, hidden ones dropped. */
+export function resolvedParameters(node: INode): INodeParameters {
+	const description = new FeishuImages().description;
+	return (
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			node.parameters,
+			true,
+			false,
+			node,
+			description,
+		) ?? {}
+	);
 }
