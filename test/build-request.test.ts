@@ -1,11 +1,10 @@
 /**
  * From validated values to the request (pure, no engine): IDs URL-encoded into the path, the
- * row's fixed query values first, the helpdesk header only where the row needs it.
+ * endpoint's fixed query values first, the helpdesk header only where the endpoint needs it.
  */
-import { ENDPOINTS, WIKI_NODE, type EndpointKey } from '../nodes/FeishuImages/catalogue';
+import { findEndpoint, WIKI_NODE } from '../nodes/FeishuImages/catalogue';
 import { buildRequest } from '../nodes/FeishuImages/transport/build-request';
 
-const row = (key: EndpointKey) => ENDPOINTS.find((e) => e.key === key)!;
 const connection = {
 	baseUrl: 'https://open.feishu.cn',
 	helpdeskAuthorization: () => 'aGQ6dG9rZW4=',
@@ -13,7 +12,7 @@ const connection = {
 
 it('puts each path parameter, URL-encoded, into its place', () => {
 	const request = buildRequest(
-		row('messageResource'),
+		findEndpoint('messageResource'),
 		{ messageId: 'om_1', fileKey: 'a b', resourceType: 'file' },
 		0,
 		connection,
@@ -24,11 +23,16 @@ it('puts each path parameter, URL-encoded, into its place', () => {
 });
 
 it("sends a listing's fixed query values and its page token", () => {
-	const first = buildRequest(row('documentBlocks'), { documentId: 'doxcn1' }, 0, connection);
+	const first = buildRequest(
+		findEndpoint('documentBlocks'),
+		{ documentId: 'doxcn1' },
+		0,
+		connection,
+	);
 	expect(first.url).toBe('https://open.feishu.cn/open-apis/docx/v1/documents/doxcn1/blocks');
 	expect(first.qs).toEqual({ page_size: '500', document_revision_id: '-1' });
 	const next = buildRequest(
-		row('documentBlocks'),
+		findEndpoint('documentBlocks'),
 		{ documentId: 'doxcn1', pageToken: 'p2' },
 		0,
 		connection,
@@ -40,16 +44,16 @@ it("sends a listing's fixed query values and its page token", () => {
 	});
 });
 
-it('adds the helpdesk header to the helpdesk row only', () => {
+it('adds the helpdesk header to the helpdesk endpoint only', () => {
 	const ticket = buildRequest(
-		row('ticketImage'),
+		findEndpoint('ticketImage'),
 		{ ticketId: 't', messageId: 'm', imageIndex: 2 },
 		0,
 		connection,
 	);
 	expect(ticket.headers).toEqual({ 'X-Lark-Helpdesk-Authorization': 'aGQ6dG9rZW4=' });
 	expect(ticket.qs).toEqual({ ticket_id: 't', msg_id: 'm', index: '2' });
-	expect(buildRequest(row('whiteboard'), { whiteboardId: 'wb' }, 0, connection).headers).toEqual(
-		{},
-	);
+	expect(
+		buildRequest(findEndpoint('whiteboard'), { whiteboardId: 'wb' }, 0, connection).headers,
+	).toEqual({});
 });

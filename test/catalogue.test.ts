@@ -1,11 +1,20 @@
 /**
- * The catalogue as a spec of Feishu's behaviour. Every row downloads its file (bytes, name,
- * MIME), and every code Feishu documents for it — as the emulator transcribes the page, on its
- * own, not from the node's catalogue — reaches the user with Feishu's code and message, the
- * node's hint, the page's HTTP status and the log ID.
+ * The catalogue as a spec of Feishu's behaviour. Every operation downloads its file (bytes,
+ * name, MIME), and every code Feishu documents for its endpoint — as the emulator transcribes
+ * the page, on its own, not from the node's catalogue — is in the node's table with the page's
+ * status and message, and reaches the user with Feishu's code and message, the node's hint,
+ * the page's HTTP status and the log ID.
  */
-import { ENDPOINTS, WIKI_NODE, type DownloadEndpoint } from '../nodes/FeishuImages/catalogue';
-import { documentedCode, PLATFORM_CODES } from '../nodes/FeishuImages/codes';
+import {
+	documentedCode,
+	ENDPOINTS,
+	OPERATIONS,
+	PLATFORM_CODES,
+	WHITEBOARD,
+	WIKI_NODE,
+	type CodeTable,
+	type FeishuOperation,
+} from '../nodes/FeishuImages/catalogue';
 import {
 	BAIKE_ERRORS,
 	DOCX_ERRORS,
@@ -41,7 +50,7 @@ interface RowCase {
 
 const png = (seed: number) => makePng(6, 4, seed);
 
-/** By `resource.operation`: two document rows share one endpoint. */
+/** By `resource.operation`: the two document operations share one endpoint. */
 const CASES: Record<string, RowCase> = {
 	'whiteboard.downloadAsImage': {
 		page: WHITEBOARD_ERRORS,
@@ -154,6 +163,18 @@ beforeEach(() => {
 	h.emulator.resetCounters();
 });
 
+/** The node's table and the page's agree on every code: status and Feishu's message. */
+function expectSameCodes(codes: CodeTable, page: PageTable) {
+	for (const documented of Object.values(page)) {
+		const node = codes[documented.code];
+		expect({ code: documented.code, status: node?.httpStatus, msg: node?.msg }).toEqual({
+			code: documented.code,
+			status: documented.httpStatus,
+			msg: documented.msg,
+		});
+	}
+}
+
 interface ThrownNodeError {
 	name: string;
 	message: string;
@@ -175,10 +196,10 @@ async function errorFor(
 	return result.error as unknown as ThrownNodeError;
 }
 
-const caseOf = (row: DownloadEndpoint) => CASES[`${row.resource}.${row.operation}`];
+const caseOf = (row: FeishuOperation) => CASES[`${row.resource}.${row.operation}`];
 
 const fixtures = new Map<string, ReturnType<RowCase['fixture']>>();
-function fixtureOf(row: DownloadEndpoint) {
+function fixtureOf(row: FeishuOperation) {
 	const id = `${row.resource}.${row.operation}`;
 	let fixture = fixtures.get(id);
 	if (!fixture) {
@@ -188,95 +209,90 @@ function fixtureOf(row: DownloadEndpoint) {
 	return fixture;
 }
 
-const parametersOf = (row: DownloadEndpoint, options: Record<string, unknown> = {}) =>
+const parametersOf = (row: FeishuOperation, options: Record<string, unknown> = {}) =>
 	parametersFor(row, fixtureOf(row).parameters as Record<string, string>, options);
 
-describe.each(ENDPOINTS.map((row) => [`${row.resourceName} → ${row.operationName}`, row] as const))(
-	'%s',
-	(_name, row) => {
-		it('downloads the file: its bytes, name and MIME type', async () => {
-			const fixture = fixtureOf(row);
-			const result = await h.run(parametersOf(row) as never);
-			expect(result.error).toBeUndefined();
-			expect(result.items).toHaveLength(1);
-			const [item] = result.items;
-			expect(await result.binaryBuffer(item)).toEqual(fixture.bytes);
-			expect(item.binary?.data).toMatchObject({
-				fileName: fixture.fileName,
-				mimeType: fixture.mimeType,
-			});
-			expect(item.json).toMatchObject({ resource: row.resource, operation: row.operation });
-			expect(item.pairedItem).toEqual({ item: 0 });
+describe.each(
+	OPERATIONS.map((row) => [`${row.resourceName} → ${row.operationName}`, row] as const),
+)('%s', (_name, row) => {
+	it('downloads the file: its bytes, name and MIME type', async () => {
+		const fixture = fixtureOf(row);
+		const result = await h.run(parametersOf(row) as never);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1);
+		const [item] = result.items;
+		expect(await result.binaryBuffer(item)).toEqual(fixture.bytes);
+		expect(item.binary?.data).toMatchObject({
+			fileName: fixture.fileName,
+			mimeType: fixture.mimeType,
 		});
+		expect(item.json).toMatchObject({ resource: row.resource, operation: row.operation });
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
 
-		it("documents every code of Feishu's page, at the page's status", () => {
-			const page = caseOf(row).page;
-			for (const documented of Object.values(page)) {
-				expect({ code: documented.code, status: row.codes[documented.code]?.httpStatus }).toEqual({
-					code: documented.code,
-					status: documented.httpStatus,
-				});
-			}
-		});
+	it("documents every code of Feishu's page, at the page's status, with Feishu's message", () => {
+		expectSameCodes(row.endpoint.codes, caseOf(row).page);
+	});
 
-		const final = Object.values(caseOf(row).page).filter(
-			(e) => documentedCode(row.codes, e.code)?.kind !== 'rateLimit',
+	const final = Object.values(caseOf(row).page).filter(
+		(e) => documentedCode(row.endpoint.codes, e.code)?.kind !== 'rateLimit',
+	);
+	const finals = final.map((e) => [e.code, e] as const);
+	// Drive media documents no codes at all: its statuses are walked below.
+	if (finals.length > 0)
+		it.each(finals)(
+			'%d reaches the user with its message and the fix to try',
+			async (code, page) => {
+				const error = await errorFor(row.endpoint.key, code, parametersOf(row, { retries: 0 }));
+				const meaning = documentedCode(row.endpoint.codes, code);
+				expect(error.name).toBe('NodeApiError');
+				expect(error.message).toContain(`Feishu error ${code}: ${page.msg}`);
+				expect(error.httpCode).toBe(String(page.httpStatus));
+				expect(error.description).toContain(meaning?.hint);
+				expect(error.description).toContain(String(error.errorResponse?.logId));
+				expect(error.errorResponse).toMatchObject({ code, msg: page.msg });
+			},
 		);
-		const finals = final.map((e) => [e.code, e] as const);
-		// Drive media documents no codes at all: its statuses are walked below.
-		if (finals.length > 0)
-			it.each(finals)(
-				'%d reaches the user with its message and the fix to try',
-				async (code, page) => {
-					const error = await errorFor(row.key, code, parametersOf(row, { retries: 0 }));
-					const meaning = documentedCode(row.codes, code);
-					expect(error.name).toBe('NodeApiError');
-					expect(error.message).toContain(`Feishu error ${code}: ${page.msg}`);
-					expect(error.httpCode).toBe(String(page.httpStatus));
-					expect(error.description).toContain(meaning?.hint);
-					expect(error.description).toContain(String(error.errorResponse?.logId));
-					expect(error.errorResponse).toMatchObject({ code, msg: page.msg });
-				},
-			);
 
-		const waits = Object.values(caseOf(row).page).filter(
-			(e) => documentedCode(row.codes, e.code)?.kind === 'rateLimit',
+	const waits = Object.values(caseOf(row).page).filter(
+		(e) => documentedCode(row.endpoint.codes, e.code)?.kind === 'rateLimit',
+	);
+	const statuses = Object.entries(row.endpoint.statuses ?? {});
+	if (statuses.length > 0) {
+		it.each(statuses.map(([status, meaning]) => [Number(status), meaning] as const))(
+			'HTTP %d without a code reaches the user with what the page says it means',
+			async (status, meaning) => {
+				expect(DRIVE_MEDIA_STATUSES[status]).toBeDefined();
+				h.emulator.injectFault(
+					{ kind: 'bareStatus', status },
+					{ endpoint: row.endpoint.key, times: Infinity },
+				);
+				const result = await h.run(parametersOf(row, { retries: 0 }) as never);
+				const error = result.error as unknown as ThrownNodeError;
+				expect(error.message).toContain(`Feishu answered HTTP ${status}: ${meaning.msg}`);
+				expect(error.description).toContain(meaning.hint);
+				expect(error.httpCode).toBe(String(status));
+			},
 		);
-		const statuses = Object.entries(row.statuses ?? {});
-		if (statuses.length > 0) {
-			it.each(statuses.map(([status, meaning]) => [Number(status), meaning] as const))(
-				'HTTP %d without a code reaches the user with what the page says it means',
-				async (status, meaning) => {
-					expect(DRIVE_MEDIA_STATUSES[status]).toBeDefined();
-					h.emulator.injectFault(
-						{ kind: 'bareStatus', status },
-						{ endpoint: row.key, times: Infinity },
-					);
-					const result = await h.run(parametersOf(row, { retries: 0 }) as never);
-					const error = result.error as unknown as ThrownNodeError;
-					expect(error.message).toContain(`Feishu answered HTTP ${status}: ${meaning.msg}`);
-					expect(error.description).toContain(meaning.hint);
-					expect(error.httpCode).toBe(String(status));
-				},
-			);
-		}
+	}
 
-		if (waits.length > 0) {
-			it.each(waits.map((e) => [e.code] as const))(
-				'%d means "later": the request is sent again and the file arrives',
-				async (code) => {
-					h.emulator.injectFault({ kind: 'error', code }, { endpoint: row.key, times: 1 });
-					const result = await h.run(parametersOf(row) as never);
-					expect(result.error).toBeUndefined();
-					expect(await result.binaryBuffer(result.items[0])).toEqual(fixtureOf(row).bytes);
-				},
-			);
-		}
-	},
-);
+	if (waits.length > 0) {
+		it.each(waits.map((e) => [e.code] as const))(
+			'%d means "later": the request is sent again and the file arrives',
+			async (code) => {
+				h.emulator.injectFault({ kind: 'error', code }, { endpoint: row.endpoint.key, times: 1 });
+				const result = await h.run(parametersOf(row) as never);
+				expect(result.error).toBeUndefined();
+				expect(await result.binaryBuffer(result.items[0])).toEqual(fixtureOf(row).bytes);
+			},
+		);
+	}
+});
 
-describe('Wiki → Get Node (behind a wiki link of a document row)', () => {
-	const documentRow = ENDPOINTS.find((e) => e.key === 'documentBlocks') as DownloadEndpoint;
+describe('the wiki lookup (behind a wiki link of a document operation)', () => {
+	const documentRow = OPERATIONS.find(
+		(o) => o.endpoint.key === 'documentBlocks',
+	) as FeishuOperation;
 	const viaWiki = {
 		resource: documentRow.resource,
 		operation: documentRow.operation,
@@ -284,10 +300,8 @@ describe('Wiki → Get Node (behind a wiki link of a document row)', () => {
 		options: { retries: 0 },
 	};
 
-	it("documents every code of Feishu's page, at the page's status", () => {
-		for (const documented of Object.values(WIKI_ERRORS)) {
-			expect(WIKI_NODE.codes[documented.code]?.httpStatus).toBe(documented.httpStatus);
-		}
+	it("documents every code of Feishu's page, at the page's status, with Feishu's message", () => {
+		expectSameCodes(WIKI_NODE.codes, WIKI_ERRORS);
 	});
 
 	it.each(Object.values(WIKI_ERRORS).map((e) => [e.code, e] as const))(
@@ -300,8 +314,8 @@ describe('Wiki → Get Node (behind a wiki link of a document row)', () => {
 	);
 });
 
-describe('platform-wide codes, on any row', () => {
-	const whiteboardRow = ENDPOINTS[0];
+describe('platform-wide codes, on any operation', () => {
+	const whiteboardRow = OPERATIONS.find((o) => o.endpoint === WHITEBOARD) as FeishuOperation;
 	it.each(
 		Object.values(PLATFORM_ERRORS)
 			.filter((e) => PLATFORM_CODES[e.code]?.kind !== 'rateLimit')
@@ -316,5 +330,28 @@ describe('platform-wide codes, on any row', () => {
 		for (const code of Object.keys(PLATFORM_ERRORS)) {
 			expect(PLATFORM_CODES[Number(code)]?.kind).toBeDefined();
 		}
+	});
+
+	it("documents every platform code at the page's status, with Feishu's message", () => {
+		expectSameCodes(PLATFORM_CODES, PLATFORM_ERRORS);
+	});
+});
+
+describe('the rows', () => {
+	it('name each endpoint once, as the emulator names it', () => {
+		const keys = ENDPOINTS.map((e) => e.key);
+		expect(new Set(keys).size).toBe(keys.length);
+	});
+
+	it('offer each Resource → Operation once', () => {
+		const pairs = OPERATIONS.map((o) => `${o.resource}.${o.operation}`);
+		expect(new Set(pairs).size).toBe(pairs.length);
+	});
+
+	it('list every endpoint an operation calls', () => {
+		const called = new Set(OPERATIONS.flatMap((o) => [o.endpoint, ...(o.alsoCalls ?? [])]));
+		expect([...called].sort((a, b) => a.key.localeCompare(b.key))).toEqual(
+			[...ENDPOINTS].sort((a, b) => a.key.localeCompare(b.key)),
+		);
 	});
 });

@@ -1,12 +1,12 @@
 /**
- * What an answer or a thrown error means to the retry loop (pure, no engine): the row's codes,
+ * What an answer or a thrown error means to the retry loop (pure, no engine): the endpoint's codes,
  * then the platform's, then the HTTP status; network faults are transient.
  */
-import { ENDPOINTS } from '../nodes/FeishuImages/catalogue';
+import { WHITEBOARD } from '../nodes/FeishuImages/catalogue';
 import { classifyAnswer, classifyThrown } from '../nodes/FeishuImages/transport/errors';
 import { FeishuCredentialError } from '../nodes/FeishuImages/transport/platform';
 
-const whiteboard = ENDPOINTS[0];
+const whiteboard = WHITEBOARD;
 const answer = (status: number, body: unknown, headers: Record<string, unknown> = {}) =>
 	classifyAnswer(whiteboard, status, body, headers);
 

@@ -10,7 +10,7 @@ import { NodeHelpers } from 'n8n-workflow';
 import type { IConnections, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { FeishuImages } from '../nodes/FeishuImages/FeishuImages.node';
-import { startHarness, type Harness } from './support/feishu';
+import { resolvedParameters, startHarness, type Harness } from './support/feishu';
 
 const TYPE = 'n8n-nodes-feishu-images.feishuImages';
 const folder = path.join(__dirname, '..', 'examples');
@@ -83,14 +83,7 @@ describe.each(examples)('%s', (file, workflow) => {
 	it('has Feishu parameters that this version knows, with no issues', () => {
 		for (const node of feishuNodes) {
 			expect(node.typeVersion).toBe(description.version);
-			const resolved = NodeHelpers.getNodeParameters(
-				description.properties,
-				node.parameters,
-				true,
-				false,
-				node,
-				description,
-			);
+			const resolved = resolvedParameters(node);
 			// A parameter this version does not show for the chosen operation would be dropped on import.
 			expect(resolved).toMatchObject(node.parameters);
 			const options = (node.parameters.options ?? {}) as INodeParameters;

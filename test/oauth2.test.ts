@@ -3,9 +3,17 @@
  * offline_access), selectable where Feishu accepts a user_access_token. n8n's own OAuth2
  * machinery holds and refreshes the token; the node makes it refresh on Feishu's 99991677.
  */
+import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
+
 import { FeishuOAuth2Api } from '../credentials/FeishuOAuth2Api.credentials';
 import { FeishuImages } from '../nodes/FeishuImages/FeishuImages.node';
-import { locator, startHarness, whiteboard, type Harness } from './support/feishu';
+import {
+	locator,
+	resolvedParameters,
+	startHarness,
+	whiteboard,
+	type Harness,
+} from './support/feishu';
 
 let h: Harness;
 let userCredential: { id: string; name: string };
@@ -95,28 +103,79 @@ it('documents and Lingo accept the user token too', async () => {
 	expect(lingo.error).toBeUndefined();
 });
 
-it('one Authentication field whose conditions name no other field, so Resource stays visible', () => {
-	// n8n's editor hides every parameter the authentication field's conditions name.
-	const properties = new FeishuImages().description.properties;
+const APP_ONLY = ['messageImage', 'helpdeskTicketImage', 'message'];
+
+it('one Authentication field, hidden where Feishu serves the app only, with hide conditions only', () => {
+	// n8n's editor folds a field into the credential select (and hides every parameter its
+	// conditions name, Resource included) only when the credentials carry `show` conditions.
+	const { properties, credentials } = new FeishuImages().description;
 	const authentication = properties.filter((p) => p.name === 'authentication');
 	expect(authentication).toHaveLength(1);
-	expect(authentication[0].displayOptions).toBeUndefined();
+	expect(authentication[0].displayOptions).toEqual({ hide: { resource: APP_ONLY } });
 	expect(authentication[0].options).toEqual([
 		expect.objectContaining({ value: 'tenantToken' }),
 		expect.objectContaining({ value: 'userToken' }),
 	]);
+	expect(credentials?.every((c) => c.displayOptions?.show === undefined)).toBe(true);
 });
 
-it('says on the panel that an app-only resource needs the app identity', () => {
-	const notice = new FeishuImages().description.properties.find((p) => p.name === 'appOnlyNotice');
-	expect(notice?.type).toBe('notice');
-	expect(notice?.displayOptions?.show).toEqual({
-		authentication: ['userToken'],
-		resource: ['messageImage', 'helpdeskTicketImage', 'message'],
-	});
+/** The credentials the editor offers for these parameters, as n8n decides it. */
+function offeredCredentials(parameters: Record<string, unknown>): string[] {
+	const description = new FeishuImages().description;
+	const node = {
+		id: 'n',
+		name: 'Feishu Images',
+		type: 'feishuImages',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: parameters as INodeParameters,
+	};
+	const resolved = resolvedParameters(node);
+	return (description.credentials ?? [])
+		.filter((c) => NodeHelpers.displayParameter(resolved, c, node, description, resolved))
+		.map((c) => c.name);
+}
+
+it('offers the app credential alone on an app-only resource, whatever was saved, and no notice', () => {
+	for (const resource of APP_ONLY) {
+		expect(offeredCredentials({ resource })).toEqual(['feishuApi']);
+		expect(offeredCredentials({ resource, authentication: 'userToken' })).toEqual(['feishuApi']);
+	}
+	expect(new FeishuImages().description.properties.map((p) => p.name)).not.toContain(
+		'appOnlyNotice',
+	);
 });
 
-it('a user identity left over on an app-only operation is refused with what to change', async () => {
+it('offers the credential of the identity picked where Feishu takes a user token', () => {
+	expect(offeredCredentials({ resource: 'whiteboard' })).toEqual(['feishuApi']);
+	expect(offeredCredentials({ resource: 'whiteboard', authentication: 'userToken' })).toEqual([
+		'feishuOAuth2Api',
+	]);
+});
+
+it('a workflow saved with the user identity on an app-only operation runs as the app', async () => {
+	const bytes = h.emulator.addMessageImage('img_saved_as_user');
+	const result = await h.run(
+		asUser({
+			resource: 'messageImage',
+			operation: 'download',
+			imageKey: locator('img_saved_as_user'),
+		}),
+		{
+			credentials: {
+				feishuOAuth2Api: userCredential,
+				feishuApi: { id: h.credentialId, name: 'Feishu test app' },
+			},
+		},
+	);
+	expect(result.error).toBeUndefined();
+	expect(await result.binaryBuffer(result.items[0])).toEqual(bytes);
+	const [request] = h.emulator.requestLog.filter((r) => r.endpoint === 'messageImage');
+	expect(request.headers.authorization).toBe(`Bearer ${h.emulator.issuedTokens[0]}`);
+	expect(h.emulator.counters.oauthTokenRequests).toBe(0);
+});
+
+it('a user identity left over on an app-only operation, with no app credential, says what to pick', async () => {
 	h.emulator.addMessageImage('img_app_only');
 	const result = await h.run(
 		asUser({ resource: 'messageImage', operation: 'download', imageKey: locator('img_app_only') }),

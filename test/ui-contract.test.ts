@@ -9,9 +9,14 @@ import type { INodeProperties } from 'n8n-workflow';
 import { FeishuImages } from '../nodes/FeishuImages/FeishuImages.node';
 
 function when(p: INodeProperties): string {
-	const show = p.displayOptions?.show ?? {};
-	const parts = Object.entries(show).map(([k, v]) => `${k}=${(v ?? []).join('|')}`);
-	return parts.length ? ` when ${parts.join(' ')}` : '';
+	const conditions = (kind: 'show' | 'hide') =>
+		Object.entries(p.displayOptions?.[kind] ?? {}).map(([k, v]) => `${k}=${(v ?? []).join('|')}`);
+	const show = conditions('show');
+	const hide = conditions('hide');
+	return (
+		(show.length ? ` when ${show.join(' ')}` : '') +
+		(hide.length ? ` unless ${hide.join(' or ')}` : '')
+	);
 }
 
 function line(p: INodeProperties, prefix = ''): string[] {
@@ -32,9 +37,8 @@ const contract = new FeishuImages().description.properties.flatMap((p) => line(p
 
 it('keeps every parameter name, type, default, option value and display condition', () => {
 	expect(contract).toEqual([
-		'authentication: options = "tenantToken" [tenantToken, userToken]',
+		'authentication: options = "tenantToken" [tenantToken, userToken] unless resource=messageImage|helpdeskTicketImage|message',
 		'resource: options = "whiteboard" [whiteboard, messageImage, helpdeskTicketImage, dictionaryImage, message, document, driveMedia]',
-		'appOnlyNotice: notice = "" when authentication=userToken resource=messageImage|helpdeskTicketImage|message',
 		'operation: options = "downloadAsImage" [downloadAsImage] when resource=whiteboard',
 		'operation: options = "download" [download] when resource=messageImage',
 		'operation: options = "download" [download] when resource=helpdeskTicketImage',
@@ -68,15 +72,29 @@ it('keeps every parameter name, type, default, option value and display conditio
 	]);
 });
 
-it('asks for the credential that goes with the Authentication value', () => {
+it('asks for the credential that goes with the Authentication value, and the app one where Feishu serves the app only', () => {
+	// Hide conditions only: with `show` conditions n8n's editor folds Authentication into one
+	// credential select, which preselects the OAuth2 credential on app-only resources.
 	expect(new FeishuImages().description.credentials).toEqual([
 		expect.objectContaining({
 			name: 'feishuApi',
-			displayOptions: { show: { authentication: ['tenantToken'] } },
+			displayOptions: { hide: { authentication: ['userToken'] } },
 		}),
 		expect.objectContaining({
 			name: 'feishuOAuth2Api',
-			displayOptions: { show: { authentication: ['userToken'] } },
+			displayOptions: {
+				hide: {
+					authentication: ['tenantToken'],
+					resource: ['messageImage', 'helpdeskTicketImage', 'message'],
+				},
+			},
 		}),
 	]);
+});
+
+it('keeps Authentication out of expressions: the credential fields hang on its value', () => {
+	const authentication = new FeishuImages().description.properties.find(
+		(p) => p.name === 'authentication',
+	);
+	expect(authentication?.noDataExpression).toBe(true);
 });

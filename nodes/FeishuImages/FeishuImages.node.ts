@@ -6,6 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { APP_ONLY_RESOURCES } from './catalogue';
 import { nodeProperties } from './description';
 import { route } from './router';
 
@@ -27,16 +28,20 @@ export class FeishuImages implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// Hide conditions only: with `show` conditions n8n's editor folds Authentication into one
+		// credential select that preselects the newest credential of either type (description.ts).
 		credentials: [
 			{
 				name: 'feishuApi',
 				required: true,
-				displayOptions: { show: { authentication: ['tenantToken'] } },
+				displayOptions: { hide: { authentication: ['userToken'] } },
 			},
 			{
 				name: 'feishuOAuth2Api',
 				required: true,
-				displayOptions: { show: { authentication: ['userToken'] } },
+				displayOptions: {
+					hide: { authentication: ['tenantToken'], resource: APP_ONLY_RESOURCES },
+				},
 			},
 		],
 		properties: nodeProperties,

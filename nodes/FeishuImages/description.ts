@@ -1,21 +1,12 @@
-import type { INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import {
-	ENDPOINTS,
-	TOKEN_CHARACTERS,
-	type DownloadEndpoint,
-	type EndpointParameter,
-} from './catalogue';
-import { DEFAULTS } from './run-options';
+import { APP_ONLY_RESOURCES, ENDPOINTS, OPERATIONS, type FeishuOperation } from './catalogue';
+import { DEFAULTS } from './options';
+import { userKindOf } from './parameter-kinds';
 
-/** The node's UI, built from the catalogue so a new endpoint needs no UI code. */
+/** The node's UI, built from the catalogue so a new operation needs no UI code. */
 
-/** n8n renders field descriptions as HTML: "<tenant>" in a link template must stay visible. */
-function asHtml(text: string): string {
-	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-const resources = [...new Map(ENDPOINTS.map((e) => [e.resource, e.resourceName])).entries()];
+const resources = [...new Map(OPERATIONS.map((o) => [o.resource, o.resourceName])).entries()];
 
 const resourceField: INodeProperties = {
 	displayName: 'Resource',
@@ -27,14 +18,14 @@ const resourceField: INodeProperties = {
 };
 
 function operationField(resource: string): INodeProperties {
-	const endpoints = ENDPOINTS.filter((e) => e.resource === resource);
-	const options: INodePropertyOptions[] = endpoints.map((e) => ({
-		name: e.operationName,
-		value: e.operation,
-		action: e.action,
-		description: e.description,
+	const operations = OPERATIONS.filter((o) => o.resource === resource);
+	const options: INodePropertyOptions[] = operations.map((o) => ({
+		name: o.operationName,
+		value: o.operation,
+		action: o.action,
+		description: o.description,
 	}));
-	const defaultOperation = endpoints[0].operation;
+	const defaultOperation = operations[0].operation;
 	return {
 		displayName: 'Operation',
 		name: 'operation',
@@ -46,98 +37,24 @@ function operationField(resource: string): INodeProperties {
 	};
 }
 
-function showFor(endpoint: DownloadEndpoint) {
-	return { show: { resource: [endpoint.resource], operation: [endpoint.operation] } };
+/** Where a field or an option of one operation shows (an option's conditions name the root). */
+function shownFor(operation: FeishuOperation, place: 'field' | 'option'): IDisplayOptions {
+	const [resource, name] =
+		place === 'field' ? ['resource', 'operation'] : ['/resource', '/operation'];
+	return { show: { [resource]: [operation.resource], [name]: [operation.operation] } };
 }
 
 /**
- * A mode's type, named rather than literal: n8n's lint asks every parameter for a default but
- * exempts modes only when they are written inline under `modes:`; this one is built here.
- */
-const TEXT_MODE = 'string' as const;
-
-function urlMode(parameter: EndpointParameter): INodePropertyMode[] {
-	if (!parameter.url) return [];
-	const regex = parameter.url.patterns.map((p) => `(?:${p.regex})`).join('|');
-	return [
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: TEXT_MODE,
-			placeholder: parameter.url.example,
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex,
-						errorMessage: `Not a Feishu or Lark link of this kind, e.g. ${parameter.url.example}`,
-					},
-				},
-			],
-		},
-	];
-}
-
-function idField(endpoint: DownloadEndpoint, parameter: EndpointParameter): INodeProperties {
-	return {
-		displayName: parameter.label,
-		name: parameter.name,
-		type: 'resourceLocator',
-		default: { mode: 'id', value: '' },
-		required: parameter.required,
-		description: asHtml(parameter.description),
-		displayOptions: showFor(endpoint),
-		modes: [
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: parameter.placeholder,
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: `\\s*[${TOKEN_CHARACTERS}]{1,256}\\s*`,
-							errorMessage: `Not a valid ${parameter.label}: use letters, digits, "_", "-", "." or "="`,
-						},
-					},
-				],
-			},
-			...urlMode(parameter),
-		],
-	};
-}
-
-function choiceField(endpoint: DownloadEndpoint, parameter: EndpointParameter): INodeProperties {
-	const choices = parameter.choices ?? [];
-	const firstChoice = choices[0]?.value ?? '';
-	return {
-		displayName: parameter.label,
-		name: parameter.name,
-		type: 'options',
-		options: choices.map((c) => ({ name: c.name, value: c.value, description: c.description })),
-		default: firstChoice,
-		required: parameter.required,
-		description: asHtml(parameter.description),
-		displayOptions: showFor(endpoint),
-	};
-}
-
-/** Resources Feishu serves to the app identity only (their endpoints refuse user tokens). */
-const appOnlyResources = [
-	...new Set(ENDPOINTS.filter((e) => !e.tokenKinds.includes('user')).map((e) => e.resource)),
-];
-
-/**
- * App or user identity. One field for every resource, with no display conditions: n8n's editor
- * moves the authentication field into the credential selector and hides every parameter its
- * conditions name, so a condition on Resource here would hide the Resource field itself.
+ * App or user identity, hidden (and so App) on resources Feishu serves to the app only. Hide
+ * conditions only, here and on the credentials (FeishuImages.node.ts): with `show` conditions
+ * n8n's editor folds this field into the credential select and hides the Resource field too.
  */
 export const authenticationFields: INodeProperties[] = [
 	{
 		displayName: 'Authentication',
 		name: 'authentication',
 		type: 'options',
+		noDataExpression: true,
 		options: [
 			{
 				name: 'App (Tenant Access Token)',
@@ -152,57 +69,33 @@ export const authenticationFields: INodeProperties[] = [
 			},
 		],
 		default: 'tenantToken',
+		displayOptions: { hide: { resource: APP_ONLY_RESOURCES } },
 	},
 ];
 
-/** Said where it matters, before anything runs: a user credential on an app-only resource. */
-const appOnlyNotice: INodeProperties = {
-	displayName:
-		'Feishu serves this resource to the app identity only: pick a Feishu API credential (App ID and App Secret) instead of the Feishu OAuth2 API one',
-	name: 'appOnlyNotice',
-	type: 'notice',
-	default: '',
-	displayOptions: { show: { authentication: ['userToken'], resource: appOnlyResources } },
-};
+/** The fields and the Options entries of every operation's parameters, by their kind. */
+function parameterProperties(place: 'field' | 'option'): INodeProperties[] {
+	return OPERATIONS.flatMap((operation) =>
+		operation.endpoint.parameters.flatMap((parameter) => {
+			const kind = userKindOf(parameter);
+			if (kind?.place !== place) return [];
+			return [{ ...kind.property(parameter), displayOptions: shownFor(operation, place) }];
+		}),
+	);
+}
 
-const parameterFields = ENDPOINTS.flatMap((endpoint) =>
-	endpoint.parameters.flatMap((p) =>
-		p.internal
-			? []
-			: p.type === 'id'
-				? [idField(endpoint, p)]
-				: p.type === 'choice'
-					? [choiceField(endpoint, p)]
-					: [],
-	),
-);
-
-/** The options a row declares for its handler (e.g. the helpdesk's "All Images of the Message"). */
-const rowOptions: INodeProperties[] = ENDPOINTS.flatMap((endpoint) =>
-	(endpoint.options ?? []).map((option) => ({
+/** The options an operation declares for its handler (e.g. the helpdesk's "All Images of the Message"). */
+const operationOptions: INodeProperties[] = OPERATIONS.flatMap((operation) =>
+	(operation.options ?? []).map((option) => ({
 		...option,
-		displayOptions: {
-			show: { '/resource': [endpoint.resource], '/operation': [endpoint.operation] },
-		},
+		displayOptions: shownFor(operation, 'option'),
 	})),
 );
 
-/** Optional integer parameters (the helpdesk image index) live in Options: most calls omit them. */
-const indexOptions: INodeProperties[] = ENDPOINTS.flatMap((endpoint) =>
-	endpoint.parameters
-		.filter((p) => p.type === 'index')
-		.map((p) => ({
-			displayName: p.label,
-			name: p.name,
-			type: 'number' as const,
-			typeOptions: { minValue: 0, numberPrecision: 0 },
-			default: 0,
-			description: `${asHtml(p.description)}. Needed for rich-text (post) messages; leave out for image (img) messages.`,
-			displayOptions: {
-				show: { '/resource': [endpoint.resource], '/operation': [endpoint.operation] },
-			},
-		})),
-);
+/** The endpoints whose newer pages allow more than the documented limit, for people. */
+const probedEndpoints = ENDPOINTS.filter((e) => e.probeUpTo !== undefined)
+	.map((e) => e.name.toLowerCase())
+	.join(', ');
 
 // Plain names: n8n's lint reads a parameter's default only from a literal or a name.
 const {
@@ -220,7 +113,7 @@ const optionsField: INodeProperties = {
 	placeholder: 'Add option',
 	default: {},
 	options: [
-		...rowOptions,
+		...operationOptions,
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
@@ -239,7 +132,7 @@ const optionsField: INodeProperties = {
 			description:
 				'Name of the output file. By default the name Feishu sends, else the ID with the extension of the file type.',
 		},
-		...indexOptions,
+		...parameterProperties('option'),
 		{
 			displayName: 'Max Rate-Limit Wait',
 			name: 'maxRateLimitWait',
@@ -263,7 +156,9 @@ const optionsField: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: 0,
 			description:
-				"Upper bound on requests per second to this endpoint with this credential. 0 follows Feishu: starts at the documented limit (whiteboard 10/s, others 50/s), slows down when Feishu says so, and for whiteboards goes up to the 50/s of Feishu's newer pages while Feishu allows it.",
+				"Upper bound on requests per second to each Feishu endpoint with this credential. 0 follows Feishu: starts at each endpoint's documented limit, slows down when Feishu says so, and goes up to the higher limit of Feishu's newer pages (" +
+				probedEndpoints +
+				') while Feishu allows it.',
 		},
 		{
 			displayName: 'Retries',
@@ -289,8 +184,7 @@ const optionsField: INodeProperties = {
 export const nodeProperties: INodeProperties[] = [
 	...authenticationFields,
 	resourceField,
-	appOnlyNotice,
 	...resources.map(([resource]) => operationField(resource)),
-	...parameterFields,
+	...parameterProperties('field'),
 	optionsField,
 ];

@@ -1,78 +1,73 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { findEndpoint, type DownloadEndpoint, type RunKind } from './catalogue';
+import { findOperation, type FeishuOperation, type HandlerKind } from './catalogue';
+import { readExecutionContext, type ExecutionContext } from './execution';
+import { addPacingHints } from './execution-hints';
 import { downloadDocumentPictures } from './handlers/document-pictures';
 import { mapConcurrent } from './handlers/download-item';
 import { asNodeError, errorItem } from './handlers/error-item';
 import type { Handler } from './handlers/handler';
 import { downloadSingleFile } from './handlers/single-file';
 import { downloadTicketImages } from './handlers/ticket-images';
+import { readOutputOptions } from './options';
 import { readItemParameters } from './parameters';
-import { finishRun, readOutputOptions, readRunContext, type RunContext } from './run-options';
 import { openConnection } from './transport/connection';
-import { credentialTypeOf, USER_CREDENTIAL } from './transport/identity';
+import { credentialTypeOf } from './transport/identity';
 
-/** A row's `run` → the handler that runs it. */
-const HANDLERS: Record<RunKind, Handler> = {
+/** An operation's `handler` → the function that runs it. */
+const HANDLERS: Record<HandlerKind, Handler> = {
 	file: downloadSingleFile,
 	documentPictures: downloadDocumentPictures,
 	ticketImages: downloadTicketImages,
 };
 
-function readEndpoint(ctx: IExecuteFunctions): DownloadEndpoint {
+function readOperation(ctx: IExecuteFunctions): FeishuOperation {
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
-	const endpoint = findEndpoint(resource, operation);
-	if (!endpoint) {
+	const found = findOperation(resource, operation);
+	if (!found) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`The operation "${operation}" of "${resource}" is not supported`,
 		);
 	}
-	return endpoint;
+	return found;
 }
 
 async function processItem(
-	run: RunContext,
-	endpoint: DownloadEndpoint,
+	execution: ExecutionContext,
+	operation: FeishuOperation,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const parameters = readItemParameters(run.ctx, endpoint, itemIndex);
-	const output = readOutputOptions(run.ctx, itemIndex);
-	return await HANDLERS[endpoint.run](run, endpoint, { ...parameters, itemIndex, output });
+	const parameters = readItemParameters(execution.ctx, operation.endpoint, itemIndex);
+	const output = readOutputOptions(execution.ctx, itemIndex);
+	return await HANDLERS[operation.handler](execution, operation, {
+		...parameters,
+		itemIndex,
+		output,
+	});
 }
 
 /**
- * The node's execute(): the row the Resource and Operation name, then its handler for every
- * input item, a few at a time, output in input order. Without "Continue On Fail" the first
- * failure (in input order) stops the run once the downloads already under way have finished.
+ * The node's execute(): the operation the Resource and Operation name, then its handler for
+ * every input item, a few at a time, output in input order. Without "Continue On Fail" the
+ * first failure (in input order) stops the run once the downloads already under way have finished.
  */
 export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	if (items.length === 0) return [[]];
-	const endpoint = readEndpoint(ctx);
-	const credentialType = credentialTypeOf(ctx);
-	if (credentialType === USER_CREDENTIAL && !endpoint.tokenKinds.includes('user')) {
-		// A value left over from another resource: Feishu serves this one to the app only.
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`${endpoint.resourceName} → ${endpoint.operationName} works with the app identity only`,
-			{
-				description:
-					'Set Authentication to "App (Tenant Access Token)" and pick a Feishu API credential.',
-			},
-		);
-	}
-	const run = readRunContext(ctx, await openConnection(ctx, credentialType));
+	const operation = readOperation(ctx);
+	const credentialType = credentialTypeOf(ctx, operation);
+	const execution = readExecutionContext(ctx, await openConnection(ctx, credentialType));
 	const continueOnFail = ctx.continueOnFail();
 	let stopped = false;
 	const failures = new Map<number, NodeApiError | NodeOperationError>();
 
-	const results = await mapConcurrent(items, run.concurrency, async (_item, itemIndex) => {
+	const results = await mapConcurrent(items, execution.concurrency, async (_item, itemIndex) => {
 		if (stopped) return [];
 		try {
-			return await processItem(run, endpoint, itemIndex);
+			return await processItem(execution, operation, itemIndex);
 		} catch (caught) {
 			const error = asNodeError(ctx, caught, itemIndex);
 			if (continueOnFail) return [errorItem(error, itemIndex)];
@@ -82,7 +77,7 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 		}
 	});
 
-	finishRun(run);
+	addPacingHints(execution);
 	if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
 	return [results.flat()];
 }

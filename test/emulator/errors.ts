@@ -119,11 +119,11 @@ export const MESSAGE_RESOURCE_ERRORS = table([
 /**
  * lingo-v1 file download: https://open.feishu.cn/document/lingo-v1/file/download
  * Lingo's own codes, not baike's: 2250001 (invalid parameter) and 2250002 (network anomaly, to
- * be retried), 描述 as on the page.
+ * be retried), 描述 as Feishu's 2026 page words them (the checked facts).
  */
 export const LINGO_ERRORS = table([
-	[400, 2250001, 'invalid param'],
-	[500, 2250002, 'network anomaly, please try again'],
+	[400, 2250001, 'invalid parameter'],
+	[500, 2250002, 'network anomaly'],
 ]);
 
 /**

@@ -2,16 +2,14 @@
  * What every spec needs: the Feishu emulator, a stored Feishu API credential, and a way to
  * run the Feishu Images node inside n8n's engine against them.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+import type { INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { FeishuApi } from '../../credentials/FeishuApi.credentials';
 import { FeishuOAuth2Api } from '../../credentials/FeishuOAuth2Api.credentials';
-import {
-	ENDPOINTS,
-	type DownloadEndpoint,
-	type EndpointKey,
-} from '../../nodes/FeishuImages/catalogue';
+import { findOperation, type FeishuOperation } from '../../nodes/FeishuImages/catalogue';
 import { FeishuImages } from '../../nodes/FeishuImages/FeishuImages.node';
+import { userKindOf } from '../../nodes/FeishuImages/parameter-kinds';
 import { FeishuEmulator, type EmulatorOptions } from '../emulator';
 import { CredentialStore, OAuth2ApiStandIn, runNode, type RunResult } from '../engine';
 
@@ -169,36 +167,44 @@ export function itemsWithIds(ids: string[]): INodeExecutionData[] {
 export const FAST = { retries: 3 } as const;
 
 /**
- * Node parameters for a catalogue row, as the editor stores them: IDs as resource locators,
- * choices as values, index parameters in Options. `values` by n8n parameter name.
+ * Node parameters for an operation, as the editor stores them (each parameter kind says how:
+ * IDs as resource locators, choices as values, index parameters in Options). `values` by n8n
+ * parameter name.
  */
 export function parametersFor(
-	row: DownloadEndpoint,
+	operation: FeishuOperation,
 	values: Record<string, string | number>,
 	options: Record<string, unknown> = {},
 ): INodeParameters {
-	const parameters: Record<string, unknown> = { resource: row.resource, operation: row.operation };
+	const parameters: Record<string, unknown> = {
+		resource: operation.resource,
+		operation: operation.operation,
+	};
 	const allOptions: Record<string, unknown> = { ...options };
-	for (const p of row.parameters) {
+	for (const p of operation.endpoint.parameters) {
 		const value = values[p.name];
-		if (value === undefined || p.internal) continue;
-		if (p.type === 'index') allOptions[p.name] = value;
-		else if (p.type === 'choice') parameters[p.name] = value;
-		else parameters[p.name] = locator(String(value));
+		const kind = userKindOf(p);
+		if (value === undefined || !kind) continue;
+		(kind.place === 'option' ? allOptions : parameters)[p.name] = kind.stored(value);
 	}
 	return { ...parameters, options: allOptions } as INodeParameters;
 }
 
-const rowOf = (key: EndpointKey) => ENDPOINTS.find((e) => e.key === key) as DownloadEndpoint;
+const operationOf = (resource: string, operation: string) =>
+	findOperation(resource, operation) as FeishuOperation;
 
 /** Dictionary → Download (Lingo), the default dictionary operation. */
 export function lingoImage(token: string, options: Record<string, unknown> = {}): INodeParameters {
-	return parametersFor(rowOf('lingoFile'), { fileToken: token }, options);
+	return parametersFor(
+		operationOf('dictionaryImage', 'downloadLingo'),
+		{ fileToken: token },
+		options,
+	);
 }
 
 /** Dictionary → Download (Baike, Legacy). */
 export function baikeImage(token: string, options: Record<string, unknown> = {}): INodeParameters {
-	return parametersFor(rowOf('baikeFile'), { fileToken: token }, options);
+	return parametersFor(operationOf('dictionaryImage', 'download'), { fileToken: token }, options);
 }
 
 /** Message → Download Resource. */
@@ -208,7 +214,11 @@ export function messageResource(
 	resourceType: 'image' | 'file',
 	options: Record<string, unknown> = {},
 ): INodeParameters {
-	return parametersFor(rowOf('messageResource'), { messageId, fileKey, resourceType }, options);
+	return parametersFor(
+		operationOf('message', 'downloadResource'),
+		{ messageId, fileKey, resourceType },
+		options,
+	);
 }
 
 /** Document → Download All Whiteboards. */
@@ -216,10 +226,25 @@ export function documentWhiteboards(
 	documentId: string,
 	options: Record<string, unknown> = {},
 ): INodeParameters {
-	return parametersFor(rowOf('documentBlocks'), { documentId }, options);
+	return parametersFor(operationOf('document', 'downloadWhiteboards'), { documentId }, options);
 }
 
 /** A resource locator in "By URL" mode, as the editor stores a pasted link. */
 export function byUrl(value: string) {
 	return { __rl: true, mode: 'url', value };
+}
+
+/** A node's parameters as n8n resolves them on load: defaults filled in, hidden ones dropped. */
+export function resolvedParameters(node: INode): INodeParameters {
+	const description = new FeishuImages().description;
+	return (
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			node.parameters,
+			true,
+			false,
+			node,
+			description,
+		) ?? {}
+	);
 }

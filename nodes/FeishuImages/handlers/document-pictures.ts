@@ -1,9 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { DRIVE_MEDIA, WHITEBOARD, type DownloadEndpoint, type PictureKind } from '../catalogue';
-import { isValidId } from '../parameters';
-import { readItemOption, type RunContext } from '../run-options';
+import { PICTURE_BLOCKS, type FeishuEndpoint, type PictureKind } from '../catalogue';
+import type { ExecutionContext } from '../execution';
+import { readItemOption } from '../options';
+import { isValidId } from '../parameter-kinds';
 import { buildRequest, type ParameterValues } from '../transport/build-request';
 import { fetchJson } from '../transport/request';
 import { downloadToItem, mapConcurrent, numbered } from './download-item';
@@ -11,14 +12,6 @@ import { asNodeError, errorItem } from './error-item';
 import type { Handler } from './handler';
 import { documentOf } from './wiki';
 
-/** Feishu's block_type of each picture, where its token is, and the row that downloads it. */
-const PICTURE_BLOCKS: Record<
-	PictureKind,
-	{ blockType: number; field: 'image' | 'board'; row: DownloadEndpoint; parameter: string }
-> = {
-	image: { blockType: 27, field: 'image', row: DRIVE_MEDIA, parameter: 'mediaToken' },
-	whiteboard: { blockType: 43, field: 'board', row: WHITEBOARD, parameter: 'whiteboardId' },
-};
 /** A document is finite; a page_token that never ends is a bug on one side or the other. */
 const MAX_PAGES = 1000;
 
@@ -46,8 +39,8 @@ function pictureOf(block: IDataObject, kinds: PictureKind[]): Picture | undefine
 
 /** Every picture of the kinds asked for, in document order, following page_token to the end. */
 async function listPictures(
-	run: RunContext,
-	endpoint: DownloadEndpoint,
+	execution: ExecutionContext,
+	endpoint: FeishuEndpoint,
 	documentId: string,
 	kinds: PictureKind[],
 	itemIndex: number,
@@ -57,9 +50,9 @@ async function listPictures(
 	for (let page = 0; page < MAX_PAGES; page++) {
 		const values: ParameterValues = pageToken ? { documentId, pageToken } : { documentId };
 		const data = await fetchJson(
-			run.ctx,
-			buildRequest(endpoint, values, itemIndex, run.connection),
-			run.transport,
+			execution.ctx,
+			buildRequest(endpoint, values, itemIndex, execution.connection),
+			execution.transport,
 		);
 		const blocks = Array.isArray(data.items) ? (data.items as IDataObject[]) : [];
 		for (const block of blocks) {
@@ -70,35 +63,41 @@ async function listPictures(
 		if (data.has_more !== true || !pageToken) return found;
 	}
 	throw new NodeOperationError(
-		run.ctx.getNode(),
+		execution.ctx.getNode(),
 		`The document has more than ${MAX_PAGES} pages of blocks`,
 		{ itemIndex },
 	);
 }
 
 /**
- * `run: 'documentPictures'`: every picture of a docx document — the row's kinds, plus the
+ * `handler: 'documentPictures'`: every picture of a docx document — the operation's kinds, plus the
  * whiteboards when its "Include Whiteboards" option says so — one output item each, in
  * document order. A document without pictures gives no items. One picture that fails (a
  * block without a token, an image Feishu no longer has) fails alone under Continue On Fail,
  * named by its block; the others go on.
  */
-export const downloadDocumentPictures: Handler = async (run, endpoint, item) => {
-	const kinds = [...(endpoint.pictures ?? [])];
+export const downloadDocumentPictures: Handler = async (execution, operation, item) => {
+	const kinds = [...(operation.pictures ?? [])];
 	if (
 		!kinds.includes('whiteboard') &&
-		readItemOption(run.ctx, item.itemIndex, 'includeWhiteboards') === true
+		readItemOption(execution.ctx, item.itemIndex, 'includeWhiteboards') === true
 	) {
 		kinds.push('whiteboard');
 	}
-	const { documentId, wikiToken } = await documentOf(run, item, 'documentId');
-	const pictures = await listPictures(run, endpoint, documentId, kinds, item.itemIndex);
+	const { documentId, wikiToken } = await documentOf(execution, item, 'documentId');
+	const pictures = await listPictures(
+		execution,
+		operation.endpoint,
+		documentId,
+		kinds,
+		item.itemIndex,
+	);
 	const { itemIndex, output } = item;
-	const continueOnFail = run.ctx.continueOnFail();
-	return await mapConcurrent(pictures, run.concurrency, async (picture, position) => {
+	const continueOnFail = execution.ctx.continueOnFail();
+	return await mapConcurrent(pictures, execution.concurrency, async (picture, position) => {
 		const origin: IDataObject = {
-			resource: endpoint.resource,
-			operation: endpoint.operation,
+			resource: operation.resource,
+			operation: operation.operation,
 			documentId,
 			...(wikiToken ? { wikiToken } : {}),
 			blockId: picture.blockId,
@@ -109,7 +108,7 @@ export const downloadDocumentPictures: Handler = async (run, endpoint, item) => 
 		};
 		try {
 			return await downloadPicture(
-				run,
+				execution,
 				picture,
 				itemIndex,
 				{
@@ -121,7 +120,7 @@ export const downloadDocumentPictures: Handler = async (run, endpoint, item) => 
 				origin,
 			);
 		} catch (caught) {
-			const error = asNodeError(run.ctx, caught, itemIndex);
+			const error = asNodeError(execution.ctx, caught, itemIndex);
 			error.message = `The ${picture.kind} in block ${picture.blockId} (picture ${position + 1} of ${pictures.length}): ${error.message}`;
 			if (continueOnFail) return errorItem(error, itemIndex, origin);
 			throw error;
@@ -130,16 +129,16 @@ export const downloadDocumentPictures: Handler = async (run, endpoint, item) => 
 };
 
 async function downloadPicture(
-	run: RunContext,
+	execution: ExecutionContext,
 	picture: Picture,
 	itemIndex: number,
 	output: Parameters<typeof downloadToItem>[4],
 	origin: IDataObject,
 ): Promise<INodeExecutionData> {
-	const { row, parameter, field } = PICTURE_BLOCKS[picture.kind];
+	const { operation, parameter, field } = PICTURE_BLOCKS[picture.kind];
 	if (picture.token && !isValidId(picture.token)) {
 		throw new NodeOperationError(
-			run.ctx.getNode(),
+			execution.ctx.getNode(),
 			`the block's ${field}.token ${JSON.stringify(picture.token.slice(0, 60))} is not a Feishu token`,
 			{
 				itemIndex,
@@ -149,11 +148,18 @@ async function downloadPicture(
 		);
 	}
 	if (!picture.token) {
-		throw new NodeOperationError(run.ctx.getNode(), `the block has no ${field}.token`, {
+		throw new NodeOperationError(execution.ctx.getNode(), `the block has no ${field}.token`, {
 			itemIndex,
 			description:
 				'Feishu listed the block without the token of its file (an image still uploading, or a block the app may not read). Open the document and check the picture.',
 		});
 	}
-	return await downloadToItem(run, row, { [parameter]: picture.token }, itemIndex, output, origin);
+	return await downloadToItem(
+		execution,
+		operation,
+		{ [parameter]: picture.token },
+		itemIndex,
+		output,
+		origin,
+	);
 }

@@ -1,31 +1,34 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { DownloadEndpoint } from '../catalogue';
+import type { FeishuOperation } from '../catalogue';
+import type { ExecutionContext } from '../execution';
 import { storeFile } from '../file/store';
-import type { OutputOptions, RunContext } from '../run-options';
+import type { OutputOptions } from '../options';
 import { buildRequest, type ParameterValues } from '../transport/build-request';
 import { downloadFile } from '../transport/request';
 
 /**
- * One file: request → stream into n8n's binary store → output item. `json` is extra metadata
- * that the calling handler adds (e.g. the document a whiteboard came from).
+ * One file, as `operation` downloads it: request → stream into n8n's binary store → output
+ * item. `json` is extra metadata that the calling handler adds (e.g. the document a whiteboard
+ * came from).
  */
 export async function downloadToItem(
-	run: RunContext,
-	endpoint: DownloadEndpoint,
+	execution: ExecutionContext,
+	operation: FeishuOperation,
 	values: ParameterValues,
 	itemIndex: number,
 	output: OutputOptions,
 	json: IDataObject = {},
 ): Promise<INodeExecutionData> {
-	const request = buildRequest(endpoint, values, itemIndex, run.connection);
+	const { endpoint } = operation;
+	const request = buildRequest(endpoint, values, itemIndex, execution.connection);
 	const { binary, sha256 } = await downloadFile(
-		run.ctx,
+		execution.ctx,
 		request,
-		run.transport,
+		execution.transport,
 		async (answer) =>
-			await storeFile(run.ctx, answer, {
-				fallbackBaseName: endpoint.fileNameFrom
+			await storeFile(execution.ctx, answer, {
+				fallbackBaseName: operation.fileNameFrom
 					.filter((name) => values[name] !== undefined)
 					.map((name) => String(values[name]))
 					.join('-'),
@@ -35,8 +38,8 @@ export async function downloadToItem(
 	);
 	return {
 		json: {
-			resource: endpoint.resource,
-			operation: endpoint.operation,
+			resource: operation.resource,
+			operation: operation.operation,
 			...values,
 			...json,
 			fileName: binary.fileName ?? null,

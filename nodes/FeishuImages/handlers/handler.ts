@@ -1,18 +1,19 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { DownloadEndpoint } from '../catalogue';
+import type { FeishuOperation } from '../catalogue';
+import type { ExecutionContext } from '../execution';
+import type { OutputOptions } from '../options';
 import type { ItemParameters } from '../parameters';
-import type { OutputOptions, RunContext } from '../run-options';
 
-/** One input item, read and validated against its row. */
+/** One input item, read and validated against its operation's endpoint. */
 export interface ItemInput extends ItemParameters {
 	itemIndex: number;
 	output: OutputOptions;
 }
 
-/** How a row runs (its `run`): one input item → its output items. */
+/** How an operation runs (its `handler`): one input item → its output items. */
 export type Handler = (
-	run: RunContext,
-	endpoint: DownloadEndpoint,
+	execution: ExecutionContext,
+	operation: FeishuOperation,
 	item: ItemInput,
 ) => Promise<INodeExecutionData[]>;

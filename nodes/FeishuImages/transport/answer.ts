@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { DownloadEndpoint } from '../catalogue';
+import type { FeishuEndpoint } from '../catalogue';
 import { AttemptError, classifyAnswer } from './errors';
 import { headerString } from './headers';
 
@@ -32,7 +32,7 @@ const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /** A byte answer is returned as it is; a JSON answer (at any status) becomes a classified failure. */
 export async function readFileAnswer(
-	endpoint: DownloadEndpoint,
+	endpoint: FeishuEndpoint,
 	response: FullResponse,
 ): Promise<FileAnswer> {
 	const headers = response.headers ?? {};
@@ -51,7 +51,7 @@ export async function readFileAnswer(
 
 /** A JSON endpoint's `data`; any other answer (a non-zero `code`, any status) is a classified failure. */
 export async function readJsonAnswer(
-	endpoint: DownloadEndpoint,
+	endpoint: FeishuEndpoint,
 	response: FullResponse,
 ): Promise<IDataObject> {
 	const text = await readSmallBody(response.body, MAX_JSON_BODY);
@@ -66,7 +66,7 @@ export async function readJsonAnswer(
 
 /** Feishu answered, but not with what was asked for: say what it answered. */
 function answeredFailure(
-	endpoint: DownloadEndpoint,
+	endpoint: FeishuEndpoint,
 	response: FullResponse,
 	text: string,
 	expected: string,

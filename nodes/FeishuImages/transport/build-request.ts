@@ -1,11 +1,11 @@
-import type { DownloadEndpoint } from '../catalogue';
+import type { FeishuEndpoint } from '../catalogue';
 import type { Connection } from './connection';
 
 /** Validated parameter values by n8n parameter name (see parameters.ts). */
 export type ParameterValues = Record<string, string | number>;
 
 export interface DownloadRequest {
-	endpoint: DownloadEndpoint;
+	endpoint: FeishuEndpoint;
 	url: string;
 	qs: Record<string, string>;
 	headers: Record<string, string>;
@@ -14,10 +14,10 @@ export interface DownloadRequest {
 
 /**
  * Validated values → the request: every ID URL-encoded into its place in the path, query
- * values after the row's fixed ones, the helpdesk header where the row needs it.
+ * values after the endpoint's fixed ones, the helpdesk header where the endpoint needs it.
  */
 export function buildRequest(
-	endpoint: DownloadEndpoint,
+	endpoint: FeishuEndpoint,
 	values: ParameterValues,
 	itemIndex: number,
 	connection: Pick<Connection, 'baseUrl' | 'helpdeskAuthorization'>,

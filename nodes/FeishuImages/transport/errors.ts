@@ -1,8 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { documentedError, type DownloadEndpoint } from '../catalogue';
-import type { CodeKind } from '../codes';
+import { documentedError, type CodeKind, type FeishuEndpoint } from '../catalogue';
 import { headerString } from './headers';
 import { FeishuCredentialError } from './platform';
 
@@ -39,7 +38,7 @@ export class AttemptError extends Error {
  * a 500 is the server failing, not the answer the page describes.
  */
 export function classifyAnswer(
-	endpoint: DownloadEndpoint,
+	endpoint: FeishuEndpoint,
 	httpStatus: number,
 	body: unknown,
 	headers: Record<string, unknown>,
@@ -154,7 +153,7 @@ export function findCause<T>(error: unknown, test: (e: unknown) => e is T): T | 
 /** The error the user sees: Feishu's code, msg and log_id, and what to do about it. */
 export function toNodeError(
 	node: INode,
-	endpoint: DownloadEndpoint,
+	endpoint: FeishuEndpoint,
 	failure: FeishuFailure,
 	itemIndex: number,
 	attempts: number,

@@ -68,7 +68,7 @@ async function callFeishu<T>(
 			pass = await gate.enter(refresh?.do === 'refreshTenant' ? refresh.fromGeneration : undefined);
 			slot = await pacer.acquire();
 			const sent = slot;
-			options.pacing?.sending(pacer, request.endpoint.resourceName);
+			options.pacing?.sending(pacer, request.endpoint.name);
 			// A tenant refresh is sent only by the request the gate picked; a user refresh as asked.
 			const renew: TokenRefresh | undefined = pass.refresh
 				? { do: 'refreshTenant', fromGeneration: pass.generation }

@@ -50,13 +50,13 @@ export const PLATFORM_CODES: CodeTable = {
 	},
 	99991661: {
 		httpStatus: 400,
-		msg: 'Missing access token for authorization',
+		msg: 'Missing access token for authorization. Please make a request with token attached.',
 		hint: 'The request carried no token. Check the Feishu API credential.',
 		kind: 'invalidToken',
 	},
 	99991663: {
 		httpStatus: 400,
-		msg: 'Invalid access token for authorization',
+		msg: 'Invalid access token for authorization. Please make a request with token attached.',
 		hint: 'The tenant_access_token was rejected even after a fresh one was fetched. Check that the App ID and the domain (Feishu or Lark) belong together.',
 		kind: 'invalidToken',
 	},
@@ -92,7 +92,7 @@ export const PLATFORM_CODES: CodeTable = {
 	},
 	99991677: {
 		httpStatus: 400,
-		msg: 'User access token expired',
+		msg: 'user access token expired',
 		hint: 'The user token expired and could not be refreshed. Reconnect the Feishu OAuth2 API credential.',
 		kind: 'invalidToken',
 	},

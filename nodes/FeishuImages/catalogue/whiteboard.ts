@@ -1,0 +1,89 @@
+/** Whiteboard (画板): one whiteboard as a PNG image. */
+import { AUTH_FAILED_HINT, INTERNAL_ERROR_HINT } from './codes';
+import { linkPattern } from './links';
+import type { FeishuEndpoint, FeishuOperation, ResourceRows } from './types';
+
+const BOARD_FORBIDDEN_HINT =
+	'The app cannot read this whiteboard. Add the app to the document that holds the whiteboard (document "…" menu → "More" → "Add document app"), or share the document with the app, then try again.';
+
+export const WHITEBOARD: FeishuEndpoint = {
+	key: 'whiteboard',
+	name: 'Whiteboard',
+	method: 'GET',
+	path: '/open-apis/board/v1/whiteboards/{whiteboard_id}/download_as_image',
+	parameters: [
+		{
+			name: 'whiteboardId',
+			label: 'Whiteboard ID',
+			apiName: 'whiteboard_id',
+			in: 'path',
+			kind: 'id',
+			required: true,
+			description:
+				'The whiteboard token. In a docx document it is the block.token of a block with block_type 43 (from the "list document blocks" API); a standalone whiteboard has it in its link, https://<tenant>.feishu.cn/board/<ID>.',
+			placeholder: 'Ru8nwrWFOhEmaFbEU2VbPRsHcxb',
+			url: {
+				example: 'https://example.feishu.cn/board/Ru8nwrWFOhEmaFbEU2VbPRsHcxb',
+				patterns: [{ regex: linkPattern('board'), kind: 'direct' }],
+			},
+		},
+	],
+	tokenKinds: ['tenant', 'user'],
+	scopes: ['board:whiteboard:node:read'],
+	rateLimits: [{ requests: 10, perMs: 1000 }],
+	// The original page says 10/s, the 2026 Feishu and Lark pages 50/s (checked-facts.md).
+	probeUpTo: 50,
+	defaultMimeType: 'image/png',
+	docsUrl: 'https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image',
+	codes: {
+		2890001: {
+			httpStatus: 400,
+			msg: 'invalid format',
+			hint: 'The parameters are malformed. Check the whiteboard ID.',
+			kind: 'fatal',
+		},
+		2890002: {
+			httpStatus: 400,
+			msg: 'invalid arg',
+			hint: 'A parameter is invalid. Check the whiteboard ID.',
+			kind: 'fatal',
+		},
+		2890003: {
+			httpStatus: 400,
+			msg: 'record missing',
+			hint: 'No such whiteboard or image. Check that the whiteboard ID is the block.token of a whiteboard block (block_type 43).',
+			kind: 'fatal',
+		},
+		2890004: { httpStatus: 401, msg: 'auth failed', hint: AUTH_FAILED_HINT, kind: 'fatal' },
+		2890005: { httpStatus: 403, msg: 'forbidden', hint: BOARD_FORBIDDEN_HINT, kind: 'fatal' },
+		2890006: {
+			httpStatus: 429,
+			msg: 'too many request',
+			hint: 'Feishu throttled the whiteboard API (10 requests per second on its original page, 50 on the newer ones; your app may share its quota). The node slows down by itself; raise Max Rate-Limit Wait or run the node again later.',
+			kind: 'rateLimit',
+		},
+		2891001: {
+			httpStatus: 500,
+			msg: 'server internal error',
+			hint: INTERNAL_ERROR_HINT,
+			kind: 'transient',
+		},
+	},
+};
+
+export const WHITEBOARD_DOWNLOAD: FeishuOperation = {
+	resource: 'whiteboard',
+	resourceName: 'Whiteboard',
+	operation: 'downloadAsImage',
+	operationName: 'Download as Image',
+	action: 'Download a whiteboard as an image',
+	description: 'Download a PNG thumbnail of a whiteboard (画板)',
+	endpoint: WHITEBOARD,
+	handler: 'file',
+	fileNameFrom: ['whiteboardId'],
+};
+
+export const WHITEBOARD_ROWS: ResourceRows = {
+	endpoints: [WHITEBOARD],
+	operations: [WHITEBOARD_DOWNLOAD],
+};
