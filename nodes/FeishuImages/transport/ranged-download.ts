@@ -356,12 +356,14 @@ class RangedReader {
 					const answer = await this.fetch(this.position, end as number);
 					current = this.interpretChunk(answer, end as number);
 				} catch (error) {
-					if (error instanceof RangedDownloadError) throw error;
-					if (!(error instanceof ChunkFault) && !(this.options.isRefetchable?.(error) ?? true)) {
-						throw error;
-					}
 					fault = error;
 				}
+				// A request that threw after the transport's own retries: the caller judges it.
+				const refusal =
+					fault !== undefined &&
+					!(fault instanceof ChunkFault) &&
+					!(this.options.isRefetchable?.(fault) ?? true);
+				if (fault instanceof RangedDownloadError || refusal) throw fault;
 			}
 			if (current) {
 				try {
@@ -374,9 +376,9 @@ class RangedReader {
 						);
 					}
 				} catch (error) {
-					if (error instanceof RangedDownloadError) throw error;
 					fault = error; // The body broke off: the bytes before the break are kept.
 				}
+				if (fault instanceof RangedDownloadError) throw fault;
 			}
 			if (fault === undefined) {
 				refetches = 0;
