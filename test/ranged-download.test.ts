@@ -10,6 +10,8 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 import {
 	DEFAULT_CHUNK_BYTES,
@@ -291,6 +293,78 @@ describe('a file read in ranges', () => {
 		// The probe and the chunk being read: nothing read ahead, however long the consumer waits.
 		expect(server.log).toHaveLength(2);
 		await iterator.return?.();
+	});
+});
+
+describe('the one stream n8n stores', () => {
+	it('is a Node Readable: piped into a writer, with a peek put back first (as file/store.ts does)', async () => {
+		const size = 5 * MiB + 3;
+		server = await new RangeServer({ size }).start();
+		const opened = await openRangedDownload(server.fetchRange);
+		expect(opened.stream).toBeInstanceOf(Readable);
+		const head = await new Promise<Buffer>((resolve) =>
+			opened.stream.once('readable', () => resolve(opened.stream.read() as Buffer)),
+		);
+		opened.stream.unshift(head);
+		const hash = createHash('sha256');
+		let written = 0;
+		await pipeline(
+			opened.stream,
+			new Writable({
+				write(chunk: Buffer, _encoding, done) {
+					hash.update(chunk);
+					written += chunk.length;
+					done();
+				},
+			}),
+		);
+		expect({ sha256: hash.digest('hex'), size: written }).toEqual({
+			sha256: fileSha256(size),
+			size,
+		});
+	});
+
+	it('any async iterable body works, given how to make the Readable', async () => {
+		const size = 300_000;
+		const fetchRange: FetchRange = async (start, end) => ({
+			status: 206,
+			headers: { 'content-range': `bytes ${start}-${Math.min(end, size - 1)}/${size}` },
+			body: (async function* () {
+				for (let at = start; at <= Math.min(end, size - 1); at += 10_000) {
+					yield slice(at, Math.min(at + 10_000, end + 1, size));
+				}
+			})(),
+		});
+		const opened = await openRangedDownload(fetchRange, {
+			chunkBytes: 100_000,
+			readableFrom: (source) => Readable.from(source, { objectMode: false }),
+		});
+		expect(await readAll(opened.stream as AsyncIterable<Buffer>)).toEqual({
+			sha256: fileSha256(size),
+			size,
+		});
+		expect(opened.counters.requests).toBe(1 + Math.ceil((size - DEFAULT_PROBE_BYTES) / 100_000));
+		await expect(
+			openRangedDownload(async () => ({
+				status: 206,
+				headers: { 'content-range': 'bytes 0-9/10' },
+				body: (async function* () {})(),
+			})),
+		).rejects.toThrow(/not a Node stream: pass `readableFrom`/);
+	});
+
+	it("destroyed before it is read, the probe's connection is released", async () => {
+		server = await new RangeServer({ size: 5 * MiB }).start();
+		let probeBody: http.IncomingMessage | undefined;
+		const opened = await openRangedDownload(async (start, end) => {
+			const answer = await server.fetchRange(start, end);
+			probeBody ??= answer.body as http.IncomingMessage;
+			return answer;
+		});
+		opened.stream.destroy();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(probeBody?.destroyed).toBe(true);
+		expect(server.log).toHaveLength(1);
 	});
 });
 

@@ -209,6 +209,8 @@ class RangedReader {
 	};
 	total?: number;
 	mode: 'ranged' | 'whole' = 'ranged';
+	/** The consumer has begun reading: from then on the generator owns the probe's body. */
+	started = false;
 	private position = 0;
 	private readonly chunkBytes: number;
 	private readonly maxRefetches: number;
@@ -342,6 +344,7 @@ class RangedReader {
 
 	/** The whole download, the probe's answer first. */
 	async *bytes(probe: Reading): AsyncGenerator<Buffer> {
+		this.started = true;
 		let reading: Reading | undefined = probe;
 		/** The last byte of the chunk being read: a re-fetch asks for the rest of the same chunk. */
 		let end = probe.lastByte;
@@ -468,7 +471,9 @@ export async function openRangedDownload(
 	const readableFrom = options.readableFrom ?? readableFromClassOf(answer.body);
 	const stream = readableFrom(reader.bytes(probe));
 	// A stream destroyed before it was read never runs the generator: release the probe's body.
-	stream.once('close', () => destroy(answer.body));
+	stream.once('close', () => {
+		if (!reader.started) destroy(answer.body);
+	});
 	return {
 		mode: reader.mode,
 		headers: answer.headers,
