@@ -14,6 +14,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import {
+	asWholeFileAnswer,
 	DEFAULT_CHUNK_BYTES,
 	DEFAULT_PROBE_BYTES,
 	isWholeFileCapError,
@@ -322,6 +323,20 @@ describe('the one stream n8n stores', () => {
 			sha256: fileSha256(size),
 			size,
 		});
+	});
+
+	it('is handed to the store as a whole-file answer: 200, Content-Length the total', async () => {
+		server = await new RangeServer({ size: 5 * MiB }).start();
+		const opened = await openRangedDownload(server.fetchRange);
+		const answer = asWholeFileAnswer(opened);
+		expect(answer).toMatchObject({ statusCode: 200, contentLength: 5 * MiB, body: opened.stream });
+		expect(answer.headers).toMatchObject({
+			'content-type': 'application/octet-stream',
+			'content-disposition': 'attachment; filename="big.bin"',
+			'content-length': String(5 * MiB),
+		});
+		expect(answer.headers['content-range']).toBeUndefined();
+		opened.stream.destroy();
 	});
 
 	it('any async iterable body works, given how to make the Readable', async () => {

@@ -482,3 +482,27 @@ export async function openRangedDownload(
 		counters: reader.counters,
 	};
 }
+
+/**
+ * The download as the whole-file answer file/store.ts takes (status 200, Content-Length the
+ * total, no Content-Range): the probe's Content-Type and Content-Disposition name the file.
+ */
+export function asWholeFileAnswer(download: RangedDownload): {
+	statusCode: 200;
+	headers: Record<string, unknown>;
+	body: ByteStream;
+	contentLength?: number;
+} {
+	const headers: Record<string, unknown> = {};
+	for (const [name, value] of Object.entries(download.headers)) {
+		const lower = name.toLowerCase();
+		if (lower !== 'content-range' && lower !== 'content-length') headers[lower] = value;
+	}
+	if (download.total !== undefined) headers['content-length'] = String(download.total);
+	return {
+		statusCode: 200,
+		headers,
+		body: download.stream,
+		contentLength: download.total,
+	};
+}
