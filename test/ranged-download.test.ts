@@ -536,6 +536,10 @@ describe('a server that ignores Range (200 to the probe)', () => {
 		expect(received).toEqual({ sha256: fileSha256(size), size });
 		expect(counters.restartsFromZero).toBe(1);
 		expect(counters.bytesReceivedTwice).toBe(cut);
+		// Asked from the first missing byte, a chunk's worth: the server chose to send it all again.
+		expect(server.log[1].range).toBe(
+			`bytes=${cut}-${Math.min(cut + DEFAULT_CHUNK_BYTES, size) - 1}`,
+		);
 	});
 
 	it('without Content-Length, the body is the file', async () => {

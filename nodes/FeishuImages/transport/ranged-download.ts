@@ -350,7 +350,10 @@ class RangedReader {
 		let end = probe.lastByte;
 		let refetches = 0;
 		while (!this.ended()) {
-			if (!reading && (refetches === 0 || end === undefined)) end = this.nextChunkEnd();
+			// A server that ignored Range is asked for a chunk again: it may honour Range this time.
+			if (!reading && (refetches === 0 || end === undefined || this.mode === 'whole')) {
+				end = this.nextChunkEnd();
+			}
 			let fault: unknown;
 			let current = reading;
 			reading = undefined;
