@@ -1,5 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import type { FeishuContext } from './context';
+
 /** The app's identity: a tenant_access_token that this node fetches through preAuthentication. */
 export const TENANT_CREDENTIAL = 'feishuApi';
 /** A user's identity: n8n's OAuth2 machinery holds and refreshes the user_access_token. */
@@ -14,7 +16,7 @@ export function credentialTypeOf(ctx: IExecuteFunctions): CredentialType {
 }
 
 /** Which token gate and pacers a node's requests share: one per credential. */
-export function credentialKeyOf(ctx: IExecuteFunctions, type: CredentialType): string {
+export function credentialKeyOf(ctx: FeishuContext, type: CredentialType): string {
 	const node = ctx.getNode();
 	const ref = node.credentials?.[type];
 	return `${type}:${ref?.id ?? ref?.name ?? node.id}`;
