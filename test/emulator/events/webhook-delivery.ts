@@ -126,7 +126,10 @@ export class FeishuWebhookSender {
 
 	/** One push, no retry. */
 	async push(event: FeishuEvent, tamper?: Tamper, retry = 0): Promise<Attempt> {
-		const attempt = { ...(await post(this.options.url, this.sealEvent(event, tamper), this.deadlineMs)), retry };
+		const attempt = {
+			...(await post(this.options.url, this.sealEvent(event, tamper), this.deadlineMs)),
+			retry,
+		};
 		this.log.push({ ...attempt, eventId: eventIdOf(event) });
 		return attempt;
 	}
