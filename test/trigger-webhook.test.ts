@@ -307,6 +307,10 @@ describe('a picture sent to the bot', () => {
 		expect(s.emulator.requestLog.at(-1)?.url).toBe(
 			'/open-apis/im/v1/messages/om_pic/resources/img_v3_pic?type=image',
 		);
+		// Neither the Verification Token nor the Encrypt Key reaches the output.
+		const output = JSON.stringify(await s.endpoint.runs());
+		expect(output).not.toContain(TOKEN);
+		expect(output).not.toContain(KEY);
 	});
 
 	it('Feishu is answered before the download: a slow file does not delay the 200', async () => {

@@ -2,7 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { TENANT_CREDENTIAL } from '../../FeishuImages/transport/identity';
 import { handleEvent } from '../handle-message';
-import { readSettings } from '../settings';
+import { readSettings, type TriggerSettings } from '../settings';
 import { openWebhookRequest, type WebhookOutcome } from './verify';
 
 type Request = ReturnType<IWebhookFunctions['getRequestObject']>;
@@ -42,21 +42,22 @@ function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): void
  * the workflow started for a new, matching event only.
  */
 export async function receiveWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const settings = readSettings(ctx);
+	let settings: TriggerSettings;
 	let outcome: WebhookOutcome;
-	if (settings.receiveVia !== 'webhook') {
-		outcome = {
-			answer: 'reject',
-			status: 401,
-			reason: 'this trigger receives events over the long connection',
-		};
-	} else {
-		try {
-			outcome = await verify(ctx);
-		} catch (error) {
-			ctx.logger.warn(`Feishu Images Trigger: the request could not be verified: ${String(error)}`);
-			outcome = { answer: 'reject', status: 401, reason: 'the request could not be verified' };
-		}
+	try {
+		settings = readSettings(ctx);
+		outcome =
+			settings.receiveVia === 'webhook'
+				? await verify(ctx)
+				: {
+						answer: 'reject',
+						status: 401,
+						reason: 'this trigger receives events over the long connection',
+					};
+	} catch (error) {
+		ctx.logger.warn(`Feishu Images Trigger: the request could not be verified: ${String(error)}`);
+		answer(ctx, 401, { msg: 'the request could not be verified' });
+		return { noWebhookResponse: true };
 	}
 	if (outcome.answer === 'challenge') {
 		answer(ctx, 200, { challenge: outcome.challenge });
@@ -68,10 +69,16 @@ export async function receiveWebhook(ctx: IWebhookFunctions): Promise<IWebhookRe
 		return { noWebhookResponse: true };
 	}
 	answer(ctx, 200, {});
-	const handled = await handleEvent(ctx, outcome.event, settings);
-	if (!handled.items) {
-		ctx.logger.debug(`Feishu Images Trigger: no run for this event: ${handled.ignored}`);
+	try {
+		const handled = await handleEvent(ctx, outcome.event, settings);
+		if (!handled.items) {
+			ctx.logger.debug(`Feishu Images Trigger: no run for this event: ${handled.ignored}`);
+			return { noWebhookResponse: true };
+		}
+		return { noWebhookResponse: true, workflowData: [handled.items] };
+	} catch (error) {
+		// Feishu has its 200 already; what failed after it is told in n8n's log.
+		ctx.logger.error(`Feishu Images Trigger: the event could not be handled: ${String(error)}`);
 		return { noWebhookResponse: true };
 	}
-	return { noWebhookResponse: true, workflowData: [handled.items] };
 }
