@@ -466,6 +466,18 @@ describe('exactly once', () => {
 		expect(await s.endpoint.runs()).toHaveLength(1);
 	});
 
+	it('two workflows of the same app: the same event_id runs each of them once', async () => {
+		const first = await setup();
+		const second = await setup();
+		for (const s of [first, second])
+			s.emulator.addMessageResource('om_both', 'img_both', { type: 'image' });
+		const event = imageMessage('om_both', 'img_both', 'ev_both');
+		for (const s of [first, second, first, second])
+			expect((await s.feishu.push(event)).status).toBe(200);
+		expect(await first.endpoint.runs()).toHaveLength(1);
+		expect(await second.endpoint.runs()).toHaveLength(1);
+	});
+
 	it('n8n too slow to answer: Feishu retries (15 s scaled down), the retry is answered 200 and starts nothing', async () => {
 		const s = await setup({ timeScale: 0.1 });
 		s.emulator.addMessageResource('om_late', 'img_late', { type: 'image' });
