@@ -63,6 +63,24 @@ export class FeishuApi implements ICredentialType {
 				'Only for helpdesk ticket images: the helpdesk token that goes with the helpdesk ID',
 		},
 		{
+			displayName: 'Verification Token',
+			name: 'verificationToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Only for the trigger's webhook: Feishu developer console → Events & Callbacks → Encryption Strategy → Verification Token. Requests carrying another token are refused.",
+		},
+		{
+			displayName: 'Encrypt Key',
+			name: 'encryptKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Only for the trigger's webhook: Feishu developer console → Events & Callbacks → Encryption Strategy → Encrypt Key. When set, every request must be encrypted and carry a valid X-Lark-Signature.",
+		},
+		{
 			// Filled by preAuthentication and saved by n8n, so every item, execution and queue
 			// worker reuses one tenant_access_token until Feishu rejects it.
 			displayName: 'Tenant Access Token',

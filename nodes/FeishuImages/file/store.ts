@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData } from 'n8n-workflow';
 
 import type { ByteStream, FileAnswer } from '../transport/answer';
+import type { FeishuContext } from '../transport/context';
 import { headerString } from '../transport/headers';
 import { identifyFile, mimeFromContentType } from './identify';
 
@@ -91,7 +92,7 @@ function hashing(body: ByteStream): {
  * computed on the way.
  */
 export async function storeFile(
-	ctx: IExecuteFunctions,
+	ctx: FeishuContext,
 	answer: FileAnswer,
 	naming: FileNaming,
 ): Promise<StoredFile> {

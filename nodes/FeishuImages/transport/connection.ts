@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import type { FeishuContext } from './context';
 import { credentialKeyOf, TENANT_CREDENTIAL, type CredentialType } from './identity';
 import { FeishuCredentialError, resolveBaseUrl } from './platform';
 import { tokenGateFor } from './token-gate';
@@ -17,7 +18,7 @@ export interface Connection {
 }
 
 function resolveBaseUrlOrExplain(
-	ctx: IExecuteFunctions,
+	ctx: FeishuContext,
 	credentials: ICredentialDataDecryptedObject,
 ): string {
 	try {
@@ -37,7 +38,7 @@ function resolveBaseUrlOrExplain(
  * makes the next request fetch it alone (see token-gate.ts).
  */
 export async function openConnection(
-	ctx: IExecuteFunctions,
+	ctx: FeishuContext,
 	credentialType: CredentialType,
 ): Promise<Connection> {
 	const credentials = await ctx.getCredentials(credentialType, 0);

@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { acceptsUserToken, type FeishuOperation } from '../catalogue';
+import type { FeishuContext } from './context';
 
 /** The app's identity: a tenant_access_token that this node fetches through preAuthentication. */
 export const TENANT_CREDENTIAL = 'feishuApi';
@@ -35,7 +36,7 @@ export function credentialTypeOf(
 }
 
 /** Which token gate and pacers a node's requests share: one per credential. */
-export function credentialKeyOf(ctx: IExecuteFunctions, type: CredentialType): string {
+export function credentialKeyOf(ctx: FeishuContext, type: CredentialType): string {
 	const node = ctx.getNode();
 	const ref = node.credentials?.[type];
 	return `${type}:${ref?.id ?? ref?.name ?? node.id}`;

@@ -3,7 +3,6 @@ import type {
 	IAdditionalCredentialOptions,
 	ICredentialsDecrypted,
 	IDataObject,
-	IExecuteFunctions,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
@@ -16,6 +15,7 @@ import {
 	type FullResponse,
 } from './answer';
 import type { DownloadRequest } from './build-request';
+import type { FeishuContext } from './context';
 import { AttemptError, classifyThrown, findCause, toNodeError, type FeishuFailure } from './errors';
 import { credentialKeyOf, TENANT_CREDENTIAL } from './identity';
 import type { RunPacing } from './pace-report';
@@ -49,7 +49,7 @@ export interface TransportOptions extends RetryPolicy {
  * (a cut-off file is transient, so it is fetched again).
  */
 async function callFeishu<T>(
-	ctx: IExecuteFunctions,
+	ctx: FeishuContext,
 	request: DownloadRequest,
 	options: TransportOptions,
 	consume: (response: FullResponse) => Promise<T>,
@@ -163,7 +163,7 @@ export interface Stored {
  * a file shorter than its Content-Length is a transient fault, so it is fetched again.
  */
 export async function downloadFile<T extends Stored>(
-	ctx: IExecuteFunctions,
+	ctx: FeishuContext,
 	request: DownloadRequest,
 	options: TransportOptions,
 	store: (answer: FileAnswer) => Promise<T>,
@@ -184,7 +184,7 @@ export async function downloadFile<T extends Stored>(
 
 /** Calls a JSON endpoint and returns its `data`; any non-zero `code` is a classified failure. */
 export async function fetchJson(
-	ctx: IExecuteFunctions,
+	ctx: FeishuContext,
 	request: DownloadRequest,
 	options: TransportOptions,
 ): Promise<IDataObject> {
@@ -197,7 +197,7 @@ export async function fetchJson(
 }
 
 async function send(
-	ctx: IExecuteFunctions,
+	ctx: FeishuContext,
 	request: DownloadRequest,
 	options: TransportOptions,
 	refresh: TokenRefresh | undefined,
@@ -248,10 +248,7 @@ interface ThrownAnswer {
 }
 
 /** The stored credential with its token emptied, so n8n runs preAuthentication and saves the result. */
-async function withoutToken(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-): Promise<ICredentialsDecrypted> {
+async function withoutToken(ctx: FeishuContext, itemIndex: number): Promise<ICredentialsDecrypted> {
 	const data = await ctx.getCredentials(TENANT_CREDENTIAL, itemIndex);
 	const ref = ctx.getNode().credentials?.[TENANT_CREDENTIAL];
 	return {
