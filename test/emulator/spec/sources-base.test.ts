@@ -6,44 +6,28 @@
  */
 import { createHash } from 'node:crypto';
 
-import {
-	BITABLE_ERRORS,
-	FeishuEmulator,
-	MERMAID_SOURCE,
-	PLANTUML_SOURCE,
-	WHITEBOARD_NODE_ERRORS,
-} from './emulator';
-import type { BitableTableFixture } from './emulator';
+import { BITABLE_ERRORS, MERMAID_SOURCE, PLANTUML_SOURCE, WHITEBOARD_NODE_ERRORS } from '..';
+import type { BitableTableFixture } from '..';
+import { useEmulator as useFreshEmulator } from './support';
+import type { Ctx as FreshCtx, Json } from './support';
 
-type Json = Record<string, any>;
-
-interface Ctx {
-	emu: FeishuEmulator;
-	get(path: string, headers?: Record<string, string>): Promise<Response>;
+interface Ctx extends FreshCtx {
+	/** POST a JSON body (a string as is) with the tenant token. */
 	post(path: string, body: unknown): Promise<Response>;
 }
 
+/** support.ts's emulator per describe, plus POST for records/search. */
 function useEmulator(): Ctx {
-	const ctx = {} as Ctx;
-	beforeAll(async () => {
-		ctx.emu = await FeishuEmulator.start();
-		const res = await fetch(`${ctx.emu.baseUrl}/open-apis/auth/v3/tenant_access_token/internal`, {
+	const ctx = useFreshEmulator() as Ctx;
+	ctx.post = (path, body) =>
+		fetch(ctx.emu.baseUrl + path, {
 			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ app_id: ctx.emu.appId, app_secret: ctx.emu.appSecret }),
+			headers: {
+				Authorization: `Bearer ${ctx.token}`,
+				'Content-Type': 'application/json; charset=utf-8',
+			},
+			body: typeof body === 'string' ? body : JSON.stringify(body),
 		});
-		const token = ((await res.json()) as Json).tenant_access_token as string;
-		const auth = { Authorization: `Bearer ${token}` };
-		ctx.get = (path, headers = {}) =>
-			fetch(ctx.emu.baseUrl + path, { headers: { ...auth, ...headers } });
-		ctx.post = (path, body) =>
-			fetch(ctx.emu.baseUrl + path, {
-				method: 'POST',
-				headers: { ...auth, 'Content-Type': 'application/json; charset=utf-8' },
-				body: typeof body === 'string' ? body : JSON.stringify(body),
-			});
-	});
-	afterAll(async () => await ctx.emu.close());
 	return ctx;
 }
 

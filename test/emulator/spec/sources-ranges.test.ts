@@ -6,32 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 
-import { FeishuEmulator, MESSAGE_RESOURCE_CAP, patternBytes, sha256OfPattern } from './emulator';
+import { MESSAGE_RESOURCE_CAP, patternBytes, sha256OfPattern } from '..';
+import { useEmulator } from './support';
+import type { Ctx, Json } from './support';
 
-type Json = Record<string, any>;
 const MiB = 1024 * 1024;
-
-interface Ctx {
-	emu: FeishuEmulator;
-	get(path: string, headers?: Record<string, string>): Promise<Response>;
-}
-
-function useEmulator(): Ctx {
-	const ctx = {} as Ctx;
-	beforeAll(async () => {
-		ctx.emu = await FeishuEmulator.start();
-		const res = await fetch(`${ctx.emu.baseUrl}/open-apis/auth/v3/tenant_access_token/internal`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ app_id: ctx.emu.appId, app_secret: ctx.emu.appSecret }),
-		});
-		const token = ((await res.json()) as Json).tenant_access_token as string;
-		ctx.get = (path, headers = {}) =>
-			fetch(ctx.emu.baseUrl + path, { headers: { Authorization: `Bearer ${token}`, ...headers } });
-	});
-	afterAll(async () => await ctx.emu.close());
-	return ctx;
-}
 
 const RES = (message: string, key: string, type = 'file') =>
 	`/open-apis/im/v1/messages/${message}/resources/${key}?type=${type}`;
