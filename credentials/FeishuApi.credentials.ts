@@ -73,7 +73,7 @@ export class FeishuApi implements ICredentialType {
 		},
 		{
 			displayName: 'Encrypt Key',
-			name: 'encryptKey',
+			name: 'encryptKeySecret',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

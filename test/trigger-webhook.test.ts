@@ -215,7 +215,7 @@ async function setup(
 			type: 'feishuApi',
 			data: credentialData(emulator, {
 				verificationToken: options.credentialToken ?? TOKEN,
-				encryptKey: options.credentialKey ?? encryptKey ?? '',
+				encryptKeySecret: options.credentialKey ?? encryptKey ?? '',
 			}),
 		},
 	]);

@@ -24,7 +24,7 @@ async function verify(ctx: IWebhookFunctions): Promise<WebhookOutcome> {
 		{ rawBody: await rawBodyOf(req), headers: req.headers },
 		{
 			verificationToken: String(credentials.verificationToken ?? '').trim(),
-			encryptKey: String(credentials.encryptKey ?? '').trim(),
+			encryptKey: String(credentials.encryptKeySecret ?? '').trim(),
 		},
 	);
 }
