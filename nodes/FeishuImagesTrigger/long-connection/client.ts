@@ -79,6 +79,7 @@ class Session {
 	private lastInbound = Date.now();
 	private readonly fragments = new FragmentBuffer();
 	private socket: SocketLike | undefined;
+	private wakePingLoop: AbortController | undefined;
 
 	constructor(
 		private readonly endpoint: Endpoint,
@@ -122,8 +123,20 @@ class Session {
 		});
 	}
 
+	/**
+	 * A ping every PingInterval. A pong that changes the interval wakes the wait, so the new
+	 * interval counts from the last ping at once (not only after the old one has run out).
+	 */
 	private async pingLoop(signal: AbortSignal): Promise<void> {
+		let lastPingAt = 0;
 		while (!signal.aborted) {
+			const dueInMs = lastPingAt + this.config.pingIntervalMs - Date.now();
+			if (dueInMs > 0) {
+				const wake = new AbortController();
+				this.wakePingLoop = wake;
+				await pause(dueInMs, AbortSignal.any([signal, wake.signal]));
+				continue;
+			}
 			const silentFor = Date.now() - this.lastInbound;
 			if (silentFor > this.config.pingIntervalMs * SILENT_PINGS + SILENCE_MARGIN_MS) {
 				this.callbacks.warn('The long connection went silent; reconnecting');
@@ -137,7 +150,7 @@ class Session {
 				method: FRAME_METHOD.control,
 				headers: [{ key: 'type', value: 'ping' }],
 			});
-			if (!(await pause(this.config.pingIntervalMs, signal))) return;
+			lastPingAt = Date.now();
 		}
 	}
 
@@ -159,7 +172,10 @@ class Session {
 	private control(frame: Frame): void {
 		if (headerValue(frame, 'type') !== 'pong' || !frame.payload?.length) return;
 		const parsed = parseJson(frame.payload);
-		if (parsed.ok) this.config = applyClientConfig(this.config, parsed.value);
+		if (!parsed.ok) return;
+		const before = this.config.pingIntervalMs;
+		this.config = applyClientConfig(this.config, parsed.value);
+		if (this.config.pingIntervalMs !== before) this.wakePingLoop?.abort();
 	}
 
 	private data(frame: Frame): void {
