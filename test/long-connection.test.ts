@@ -5,12 +5,23 @@
  * shared by every subscriber, nothing left running after the last one leaves, and clear errors
  * for the connection limit, refused credentials and a Node.js without WebSocket.
  */
+import { createHook } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
 import {
 	listenLongConnection,
 	NO_WEBSOCKET_MESSAGE,
 } from '../nodes/FeishuImagesTrigger/long-connection';
+import {
+	runConnection,
+	type WebSocketConstructor,
+} from '../nodes/FeishuImagesTrigger/long-connection/client';
+import {
+	DEFAULT_CLIENT_CONFIG,
+	discoverEndpoint,
+} from '../nodes/FeishuImagesTrigger/long-connection/endpoint';
+import type { LongConnectionFailure } from '../nodes/FeishuImagesTrigger/long-connection/errors';
+import { probeRefusedUpgrade } from '../nodes/FeishuImagesTrigger/long-connection/handshake-probe';
 import { openConnectionCount } from '../nodes/FeishuImagesTrigger/long-connection/registry';
 import {
 	startLongConnectionEmulator,
@@ -151,8 +162,9 @@ describe('reconnects', () => {
 		for (const [i, event] of sent.entries()) {
 			emulator.deliver(event);
 			if (i % 40 === 20) {
+				// Drop whatever connection the client has by now; events keep coming while it is away.
+				await waitFor('a connection', () => emulator.openConnections(APP_ID) === 1);
 				emulator.drop({ how: i === 60 ? 'close' : 'destroy' });
-				await new Promise((resolve) => setTimeout(resolve, 5));
 			}
 		}
 		await waitFor('every event acked', () => emulator.unacked() === 0, 20_000);
@@ -163,16 +175,45 @@ describe('reconnects', () => {
 		expect(emulator.counters.maxOpenPerApp[APP_ID]).toBe(1);
 	});
 
-	it('retries a discovery Feishu answers with "internal error", then connects', async () => {
+	it('retries a discovery Feishu answers with "internal error" or "system busy", then connects', async () => {
 		const emulator = await start();
 		emulator.discoveryFaults.push(1000040343, 1);
-		const received: unknown[] = [];
 		const t = trigger();
-		await listen(t, received);
+		const app = { baseUrl: lc.baseUrl, appId: APP_ID, appSecret: APP_SECRET };
+		const failures: LongConnectionFailure[] = [];
+		const received: unknown[] = [];
+		const stop = new AbortController();
+		const running = runConnection(
+			globalThis.WebSocket as unknown as WebSocketConstructor,
+			{
+				discover: async (current) => await discoverEndpoint(t.ctx, app, current),
+				probeRefusal: async (url) => await probeRefusedUpgrade(t.ctx, url),
+				onOpen: () => undefined,
+				onEvent: (event) => received.push(event),
+				onFailure: (failure) => failures.push(failure),
+				warn: () => undefined,
+			},
+			stop.signal,
+			// Before any ClientConfig the waits are node-sdk's defaults (30 s nonce, 120 s
+			// interval); scaled down here, as the emulator's own ClientConfig is.
+			{
+				initialConfig: {
+					...DEFAULT_CLIENT_CONFIG,
+					reconnectNonceMs: 20,
+					reconnectIntervalMs: 20,
+				},
+			},
+		);
 		emulator.deliver(messageEvent(1));
 		await waitFor('the event', () => received.length === 1);
 		expect(emulator.counters.discoveries).toBe(3);
-		expect(t.errors).toEqual([]);
+		expect(failures.map((f) => [f.kind, f.code])).toEqual([
+			['transient', 1000040343],
+			['transient', 1],
+		]);
+		stop.abort();
+		await running;
+		await waitFor('the emulator to see the close', () => emulator.openConnections() === 0, 2_000);
 	});
 });
 
@@ -190,29 +231,42 @@ describe('one connection per app, shared', () => {
 		expect(testListen).toEqual(sent);
 		expect(emulator.counters.upgrades).toBe(1);
 		expect(emulator.counters.maxOpenPerApp[APP_ID]).toBe(1);
+		// One ack per event, not one per subscriber.
+		await waitFor('30 acks', () => emulator.counters.acks.length === 30);
+		await new Promise((resolve) => setTimeout(resolve, 50));
 		expect(emulator.counters.acks).toHaveLength(30);
 	});
 
 	it('keeps the connection while a subscriber remains; the last close leaves no connection and no timer', async () => {
 		const emulator = await start({ clientConfig: { PingInterval: 0.05 } });
-		const timersBefore = activeTimers();
-		const first = await listen(trigger(), []);
-		const second: unknown[] = [];
-		const last = await listen(trigger(), second);
-		await first.close();
-		emulator.deliver(messageEvent(1));
-		await waitFor('the remaining subscriber’s event', () => second.length === 1);
-		expect(emulator.openConnections(APP_ID)).toBe(1);
-		expect(activeTimers()).toBeGreaterThan(timersBefore);
-		await last.close();
-		expect(openConnectionCount()).toBe(0);
-		await waitFor('the emulator to see the close', () => emulator.openConnections() === 0, 2_000);
-		const pingsAfterClose = emulator.counters.pings;
-		await lc.close();
-		// Only the node could still hold timers now: the emulator has stopped its own.
-		expect(activeTimers()).toBe(timersBefore);
-		await new Promise((resolve) => setTimeout(resolve, 150));
-		expect(emulator.counters.pings).toBe(pingsAfterClose);
+		// n8n-core's context makes its own process-wide services (an SSH client sweep) once.
+		const [one, two] = [trigger(), trigger()];
+		const timers = trackTimers();
+		try {
+			const first = await listen(one, []);
+			const second: unknown[] = [];
+			const last = await listen(two, second);
+			await first.close();
+			emulator.deliver(messageEvent(1));
+			await waitFor('the remaining subscriber’s event', () => second.length === 1);
+			expect(emulator.openConnections(APP_ID)).toBe(1);
+			expect(emulator.counters.upgrades).toBe(1);
+			await last.close();
+			expect(openConnectionCount()).toBe(0);
+			await waitFor('the emulator to see the close', () => emulator.openConnections() === 0, 2_000);
+			const pingsAfterClose = emulator.counters.pings;
+			await lc.close();
+			// Every timer made since the first listen (pings, waits, the emulator's, the runtime
+			// WebSocket's own clock) is gone; destroy hooks arrive asynchronously, so poll.
+			await waitFor('timers to drain', () => timers.pending().length === 0, 3_000).catch(
+				() => undefined,
+			);
+			expect(timers.pending()).toEqual([]);
+			expect(timers.created()).toBeGreaterThan(0);
+			expect(emulator.counters.pings).toBe(pingsAfterClose);
+		} finally {
+			timers.stop();
+		}
 	});
 
 	it('opens a fresh connection for a listen that comes after the last close', async () => {
@@ -276,9 +330,29 @@ describe('clear errors', () => {
 	});
 });
 
-/** Timers (setTimeout / setInterval) alive in this process. */
-function activeTimers(): number {
-	return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+/** Every timer (setTimeout / setInterval) created from now on, and which of them still pend. */
+function trackTimers() {
+	const alive = new Map<number, string>();
+	let created = 0;
+	const hook = createHook({
+		init(id, type) {
+			if (type !== 'Timeout') return;
+			const frames = (new Error().stack ?? '').split('\n');
+			const caller = frames.findIndex((f) => /at (setTimeout|setInterval) /.test(f)) + 1;
+			// The spec's own waits are not the connection's.
+			if (frames[caller]?.includes('long-connection.test.ts')) return;
+			created++;
+			alive.set(id, frames.slice(caller, caller + 5).join('\n'));
+		},
+		destroy(id) {
+			alive.delete(id);
+		},
+	}).enable();
+	return {
+		pending: () => [...alive.values()],
+		created: () => created,
+		stop: () => hook.disable(),
+	};
 }
 
 /** Another client of the same app (another n8n, an SDK script), outside this process's registry. */

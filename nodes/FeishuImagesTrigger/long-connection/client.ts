@@ -214,9 +214,14 @@ export async function runConnection(
 	WebSocketImpl: WebSocketConstructor,
 	callbacks: ConnectionCallbacks,
 	signal: AbortSignal,
-	random: () => number = Math.random,
+	options: {
+		/** The waits before the server has sent any ClientConfig (default: node-sdk's). */
+		initialConfig?: ClientConfig;
+		random?: () => number;
+	} = {},
 ): Promise<void> {
-	let config: ClientConfig = { ...DEFAULT_CLIENT_CONFIG };
+	const random = options.random ?? Math.random;
+	let config: ClientConfig = { ...(options.initialConfig ?? DEFAULT_CLIENT_CONFIG) };
 	let failedAttempts = 0;
 	let everOpened = false;
 	while (!signal.aborted) {

@@ -431,6 +431,8 @@ export class LongConnectionEmulator {
 		for (const c of this.connections.values()) {
 			if (!c.open || (options.appId && c.appId !== options.appId)) continue;
 			if (options.count !== undefined && dropped >= options.count) break;
+			// Gone at once for delivery and counting, whatever the TCP teardown still does.
+			c.open = false;
 			if (options.how === 'close') c.ws.close(1001, 'going away');
 			else c.ws.destroy();
 			dropped++;
