@@ -4,6 +4,7 @@
  *
  *   app.ts             the app (domain + App ID + secret) from the credential
  *   endpoint.ts        endpoint discovery and the ClientConfig
+ *   errors.ts          Feishu's codes: which failures are final, and their messages
  *   pbbp2.ts           the protobuf frame codec
  *   fragments.ts       reassembly of split messages
  *   client.ts          one connection: WebSocket, pings, acks, reconnects

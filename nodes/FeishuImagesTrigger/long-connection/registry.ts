@@ -13,7 +13,7 @@ import { appKey } from './app';
 import { runConnection } from './client';
 import type { WebSocketConstructor } from './client';
 import { discoverEndpoint } from './endpoint';
-import type { LongConnectionFailure } from './errors';
+import { LongConnectionFailure } from './errors';
 import { probeRefusedUpgrade } from './handshake-probe';
 
 export type EventHandler = (event: unknown) => void | Promise<void>;
@@ -50,21 +50,32 @@ class SharedConnection {
 
 	start(WebSocketImpl: WebSocketConstructor, after: Promise<void>): void {
 		const signal = this.abort.signal;
-		this.done = after.then(async () => {
-			if (signal.aborted) return;
-			await runConnection(
-				WebSocketImpl,
-				{
-					discover: async (current) => await discoverEndpoint(this.anyContext(), this.app, current),
-					probeRefusal: async (url) => await probeRefusedUpgrade(this.anyContext(), url),
-					onOpen: () => this.settleAll({ ok: true }),
-					onEvent: (event) => this.dispatch(event),
-					onFailure: (failure) => this.fail(failure),
-					warn: (message) => this.warn(message),
-				},
-				signal,
-			);
-		});
+		this.done = after
+			.then(async () => {
+				if (signal.aborted) return;
+				await runConnection(
+					WebSocketImpl,
+					{
+						discover: async (current) =>
+							await discoverEndpoint(this.anyContext(), this.app, current),
+						probeRefusal: async (url) => await probeRefusedUpgrade(this.anyContext(), url),
+						onOpen: () => this.settleAll({ ok: true }),
+						onEvent: (event) => this.dispatch(event),
+						onFailure: (failure) => this.fail(failure),
+						warn: (message) => this.warn(message),
+					},
+					signal,
+				);
+			})
+			.catch((error: unknown) => {
+				// A fault of this code, not of Feishu: end the connection visibly rather than silently.
+				this.fail(
+					new LongConnectionFailure(
+						'refused',
+						`The long connection stopped: ${(error as Error).message}`,
+					),
+				);
+			});
 	}
 
 	add(subscriber: Subscriber): void {
