@@ -26,7 +26,7 @@ async function onLongConnectionEvent(ctx: ITriggerFunctions, payload: IDataObjec
 export async function startListening(ctx: ITriggerFunctions): Promise<ITriggerResponse> {
 	if (readSettings(ctx).receiveVia !== 'longConnection') return {};
 	const connection = await listenLongConnection(ctx, (payload) => {
-		onLongConnectionEvent(ctx, payload).catch((error: unknown) => {
+		onLongConnectionEvent(ctx, payload as IDataObject).catch((error: unknown) => {
 			ctx.logger.error(`Feishu Images Trigger: an event could not be handled: ${String(error)}`);
 		});
 	});

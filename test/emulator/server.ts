@@ -14,6 +14,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { appOfRequest } from './bearer';
 import { EmulatorControls } from './controls';
+import { attachLongConnection } from './events/long-connection-attach';
+import type { LongConnectionEmulator } from './events/long-connection-server';
 import { countAnswer, countRequest } from './counters';
 import { answerFault } from './fault-answers';
 import { isDownloadEndpoint } from './file-endpoints';
@@ -26,6 +28,8 @@ import type { EmulatorOptions, Fault, RequestLogEntry } from './types';
 
 export class FeishuEmulator extends EmulatorControls {
 	private readonly server: Server;
+	/** Events over Feishu's long connection (endpoint discovery and the WebSocket), same port. */
+	readonly longConnection: LongConnectionEmulator;
 	private readonly sockets = new Set<Socket>();
 	private readonly timers = new Set<NodeJS.Timeout>();
 	/** What the route handlers see: the settings (this emulator) and its stores. */
@@ -39,6 +43,11 @@ export class FeishuEmulator extends EmulatorControls {
 		this.context = { settings: this, tokens, grants, apps, files, documents, wikiNodes, sources };
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((err: unknown) => crash(res, err));
+		});
+		// After the request handler: it wraps it, taking discovery and upgrades first.
+		this.longConnection = attachLongConnection(this.server, {
+			apps: { [this.appId]: this.appSecret },
+			...opts.longConnection,
 		});
 		this.server.on('connection', (socket) => {
 			this.sockets.add(socket);

@@ -1,5 +1,6 @@
 /** Public types of the Feishu emulator (index.ts exports them all). */
 import type { EndpointName } from './route-table';
+import type { LongConnectionOptions } from './events/long-connection-server';
 
 export type { DownloadEndpoint } from './file-endpoints';
 export type { EndpointName } from './route-table';
@@ -68,6 +69,8 @@ export interface FaultOptions {
 }
 
 export interface EmulatorOptions {
+	/** The long connection's knobs (scaled ack deadline, resend schedule, connection limit …). */
+	longConnection?: Partial<LongConnectionOptions> | undefined;
 	appId?: string | undefined;
 	appSecret?: string | undefined;
 	tokenTtlSeconds?: number | undefined;
