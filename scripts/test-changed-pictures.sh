@@ -23,10 +23,6 @@ SMTP_PORT=$(free_port)
 start_bg smtp node scripts/n8n-app/smtp-sink.mjs "$WORK/mails" "$SMTP_PORT"
 
 app_n8n_env
-export N8N_ENCRYPTION_KEY=feishu-images-changed-pictures-key
-export DB_TYPE=sqlite
-export N8N_DEFAULT_BINARY_DATA_MODE=filesystem
-export N8N_LOG_LEVEL=info
 
 step "import credentials and the example workflow"
 mkdir -p "$WORK/fixtures"

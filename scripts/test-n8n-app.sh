@@ -27,10 +27,6 @@ app_start_emulator
 
 # n8n, offline and quiet; the execution result comes through the logger as JSON lines.
 app_n8n_env
-export N8N_ENCRYPTION_KEY=feishu-images-app-test-key
-export DB_TYPE=sqlite
-export N8N_DEFAULT_BINARY_DATA_MODE=filesystem
-export N8N_LOG_LEVEL=info
 export N8N_LOG_FORMAT=json
 
 step "import credential and workflow"

@@ -86,24 +86,14 @@ echo "postgres $("$PG_BIN/postgres" --version | grep -o '[0-9][0-9.]*' | head -1
 psql_n8n() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U n8n -d n8n -At -c "$1"; }
 
 app_n8n_env
-export N8N_ENCRYPTION_KEY=feishu-images-queue-test-key
-export EXECUTIONS_MODE=queue
-export QUEUE_BULL_REDIS_HOST=127.0.0.1
-export QUEUE_BULL_REDIS_PORT=$REDIS_PORT
-export DB_TYPE=postgresdb
-export DB_POSTGRESDB_HOST=127.0.0.1
-export DB_POSTGRESDB_PORT=$PG_PORT
-export DB_POSTGRESDB_DATABASE=n8n
-export DB_POSTGRESDB_USER=n8n
-export DB_POSTGRESDB_PASSWORD=n8n
-# n8n 2.41 accepts filesystem, s3 and database; filesystem is per machine, so not for queue mode.
-export N8N_DEFAULT_BINARY_DATA_MODE=database
-# Manual executions from the editor go to the workers too (n8n 3 will always do so).
-export OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true
-export N8N_WORKER_SERVER_ADDRESS=127.0.0.1
-export QUEUE_HEALTH_CHECK_ACTIVE=true
-export N8N_LOG_LEVEL=info
-export N8N_LOG_FORMAT=text
+# Queue mode: the Redis and the Postgres above; binaries in the database (n8n 2.41 accepts
+# filesystem, s3 and database; filesystem is per machine, so not for queue mode); manual
+# executions from the editor go to the workers too (n8n 3 will always do so).
+export EXECUTIONS_MODE=queue QUEUE_BULL_REDIS_HOST=127.0.0.1 QUEUE_BULL_REDIS_PORT=$REDIS_PORT \
+  DB_TYPE=postgresdb DB_POSTGRESDB_HOST=127.0.0.1 DB_POSTGRESDB_PORT=$PG_PORT \
+  DB_POSTGRESDB_DATABASE=n8n DB_POSTGRESDB_USER=n8n DB_POSTGRESDB_PASSWORD=n8n \
+  N8N_DEFAULT_BINARY_DATA_MODE=database OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true \
+  N8N_WORKER_SERVER_ADDRESS=127.0.0.1 QUEUE_HEALTH_CHECK_ACTIVE=true N8N_LOG_FORMAT=text
 
 step "import credential and workflow; publish the workflow"
 mkdir -p "$WORK/fixtures"

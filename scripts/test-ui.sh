@@ -36,10 +36,6 @@ app_install_package
 app_start_emulator
 
 app_n8n_env
-export N8N_ENCRYPTION_KEY=feishu-images-ui-test-key
-export DB_TYPE=sqlite
-export N8N_DEFAULT_BINARY_DATA_MODE=filesystem
-export N8N_LOG_LEVEL=info
 export N8N_PORT=$(free_port)
 export N8N_RUNNERS_BROKER_PORT=$(free_port)
 export N8N_EDITOR_BASE_URL="http://127.0.0.1:$N8N_PORT"

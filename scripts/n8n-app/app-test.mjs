@@ -43,14 +43,24 @@ export function feishuCredential(state) {
 	};
 }
 
+/** <outDir>/credentials.json and <outDir>/workflow.json, for `n8n import:*`. */
+export function writeFixtures(outDir, credentials, workflow) {
+	writeFileSync(path.join(outDir, 'credentials.json'), JSON.stringify(credentials, null, 2));
+	writeFileSync(
+		path.join(outDir, 'workflow.json'),
+		JSON.stringify(
+			{ active: false, settings: { executionOrder: 'v1' }, pinData: {}, ...workflow },
+			null,
+			2,
+		),
+	);
+}
+
 function fixtures(stateFile, outDir) {
 	const state = readJson(stateFile);
-	const credentials = [feishuCredential(state)];
-	const workflow = {
+	writeFixtures(outDir, [feishuCredential(state)], {
 		id: WORKFLOW_ID,
 		name: 'Feishu Images: whiteboard download (n8n app test)',
-		active: false,
-		settings: { executionOrder: 'v1' },
 		nodes: [
 			{
 				id: '6f1c3a52-0b7e-4d1e-9a51-7b1f0c2d3e01',
@@ -78,10 +88,7 @@ function fixtures(stateFile, outDir) {
 		connections: {
 			'When clicking Execute workflow': { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
 		},
-		pinData: {},
-	};
-	writeFileSync(path.join(outDir, 'credentials.json'), JSON.stringify(credentials, null, 2));
-	writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflow, null, 2));
+	});
 }
 
 /**

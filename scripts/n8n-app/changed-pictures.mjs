@@ -7,11 +7,17 @@
 //   node changed-pictures.mjs mails <mail dir> <from #> <expected attachment names, comma-separated | ->
 //       one check (checks.mjs): the mails from number <from #> on: exactly one with those
 //       attachments, or none ("-")
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { CREDENTIAL_ID, CREDENTIAL_NAME, feishuCredential, readJson } from './app-test.mjs';
+import {
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	feishuCredential,
+	readJson,
+	writeFixtures,
+} from './app-test.mjs';
 import { expect, runCommand } from './checks.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -53,8 +59,7 @@ function fixtures(stateFile, smtpPort, outDir) {
 			node.parameters.documentId = { __rl: true, mode: 'id', value: state.picturesDocument.id };
 		}
 	}
-	writeFileSync(path.join(outDir, 'credentials.json'), JSON.stringify(credentials, null, 2));
-	writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflow, null, 2));
+	writeFixtures(outDir, credentials, workflow);
 }
 
 /** The attachment file names of one raw message (nodemailer: Content-Disposition: attachment). */

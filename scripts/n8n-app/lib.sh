@@ -265,9 +265,14 @@ emu_call() {
 }
 
 # ---- n8n ---------------------------------------------------------------------------------------
-# n8n, offline and quiet, on 127.0.0.1 only. Each n8n process also needs its own N8N_PORT and
+# n8n, offline and quiet, on 127.0.0.1 only; SQLite, binaries in the filesystem (a check may
+# export others after this). Each n8n process also needs its own N8N_PORT and
 # N8N_RUNNERS_BROKER_PORT when several run at once.
 app_n8n_env() {
+  export N8N_ENCRYPTION_KEY="feishu-images-${SCRIPT_NAME//[^a-z0-9]/-}-key"
+  export DB_TYPE=sqlite
+  export N8N_DEFAULT_BINARY_DATA_MODE=filesystem
+  export N8N_LOG_LEVEL=info
   export N8N_DIAGNOSTICS_ENABLED=false
   export N8N_VERSION_NOTIFICATIONS_ENABLED=false
   export N8N_TEMPLATES_ENABLED=false

@@ -21,6 +21,7 @@ import {
 	feishuCredential,
 	NODE_TYPE,
 	readJson,
+	writeFixtures,
 } from './app-test.mjs';
 import { expect, runCommand } from './checks.mjs';
 
@@ -39,11 +40,9 @@ function fixtures(stateFile, outDir, webhookPath, requestsPerSecond = '0') {
 		...extra,
 	});
 	const main = (to) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
-	const workflow = {
+	writeFixtures(outDir, [feishuCredential(state)], {
 		id: WORKFLOW_ID,
 		name: 'Feishu Images: whiteboards in queue mode (queue test)',
-		active: false,
-		settings: { executionOrder: 'v1' },
 		nodes: [
 			node(
 				'01',
@@ -117,13 +116,7 @@ function fixtures(stateFile, outDir, webhookPath, requestsPerSecond = '0') {
 			[NODE_NAME]: main('SHA-256 of the Binary'),
 			'SHA-256 of the Binary': main('Report'),
 		},
-		pinData: {},
-	};
-	writeFileSync(
-		path.join(outDir, 'credentials.json'),
-		JSON.stringify([feishuCredential(state)], null, 2),
-	);
-	writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflow, null, 2));
+	});
 }
 
 async function fire(url, stateFile, executions, perExecution, outFile) {
