@@ -1,19 +1,13 @@
-/** Starts bench/emulator-process.ts and calls it over IPC. */
+/** Starts the emulator process (scripts/emulator/process.ts) and calls it over IPC. */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-import type { EmulatorHandlers } from './emulator-process';
-
-export type MethodName = keyof EmulatorHandlers;
-
-export interface EmulatorCall {
-	id: number;
-	method: MethodName;
-	args: unknown[];
-}
-
-export type EmulatorReply =
-	{ id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+import type {
+	EmulatorCall,
+	EmulatorHandlers,
+	EmulatorReply,
+	MethodName,
+} from '../scripts/emulator/process';
 
 type Result<M extends MethodName> = Awaited<ReturnType<EmulatorHandlers[M]>>;
 
@@ -43,7 +37,7 @@ export class RemoteEmulator {
 	}
 
 	static async start(): Promise<RemoteEmulator> {
-		const child = fork(ENTRY, ['child', 'emulator-process'], {
+		const child = fork(ENTRY, ['child', '../scripts/emulator/process'], {
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
 		await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,8 @@
  * TypeScript, then it hands over to bench/main.ts.
  *
  *   node bench/index.js [--only=throughput,pacing,memory,tokens] [--runs=5]
- *   node bench/index.js child <module> ...   (internal: the emulator and memory-case processes)
+ *   node bench/index.js child <module> ...   (internal: a child process running bench/<module>.ts,
+ *                                            e.g. ../scripts/emulator/process, memory-case)
  */
 'use strict';
 const path = require('node:path');

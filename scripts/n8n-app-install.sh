@@ -8,13 +8,9 @@
 # A finished install leaves a marker file; a second call returns at once.
 # Must run under Node >= 24 (use scripts/node24.sh). Prints the app folder on its last line.
 #
-# Env: N8N_APP_VERSION (2.41.1), N8N_APP_CACHE (~/.cache/n8n-nodes-feishu-images),
-#      N8N_NPM_BEFORE (2026-09-30T00:00:00Z).
+# Env: N8N_APP_VERSION, N8N_APP_CACHE, N8N_NPM_BEFORE (defaults in scripts/n8n-app/lib.sh).
 set -euo pipefail
-
-N8N_APP_VERSION=${N8N_APP_VERSION:-2.41.1}
-N8N_NPM_BEFORE=${N8N_NPM_BEFORE:-2026-09-30T00:00:00Z}
-CACHE_ROOT=${N8N_APP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-feishu-images}
+. "$(dirname "$0")/n8n-app/lib.sh"
 APP_DIR="$CACHE_ROOT/n8n-$N8N_APP_VERSION"
 MARKER="$APP_DIR/.install-complete"
 

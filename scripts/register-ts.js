@@ -1,8 +1,10 @@
 /**
- * Lets plain `node` (24, via scripts/node24.sh) `require` the project's TypeScript — demo/,
- * bench/, test/emulator, test/engine, nodes/, credentials/ — by transpiling each file with the
- * project's own `typescript` (no type check, no output folder; `npm run typecheck` checks them).
- * Used by `npm run demo` and `npm run bench`.
+ * The one way to run the project's TypeScript outside jest (jest has ts-jest): lets plain `node`
+ * `require` demo/, bench/, scripts/, test/emulator, test/engine, nodes/, credentials/ by
+ * transpiling each file with the project's own `typescript` (no type check, no output folder;
+ * `npm run typecheck` checks them).
+ *   require('../scripts/register-ts')              from a .js entry (demo/index.js, bench/index.js)
+ *   node scripts/register-ts.js <file.ts> args...  runs <file.ts> (scripts/emulator/process.ts)
  */
 'use strict';
 const path = require('node:path');
@@ -53,3 +55,13 @@ Module._resolveFilename = function (request, parent, ...rest) {
 	return resolveFilename.call(this, request, parent, ...rest);
 };
 process.setSourceMapsEnabled(true);
+
+if (require.main === module) {
+	const [file, ...args] = process.argv.slice(2);
+	if (!file) {
+		console.error('usage: node scripts/register-ts.js <file.ts> [args...]');
+		process.exit(2);
+	}
+	process.argv = [process.argv[0], path.resolve(file), ...args];
+	require(path.resolve(file));
+}

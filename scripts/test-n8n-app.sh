@@ -4,7 +4,7 @@
 #   2. builds the package (skip with N8N_SKIP_BUILD=1), packs it and unpacks the tarball into
 #      <N8N_USER_FOLDER>/.n8n/nodes/node_modules/n8n-nodes-feishu-images, where n8n loads
 #      community packages (node type n8n-nodes-feishu-images.feishuImages);
-#   3. starts the Feishu emulator on 127.0.0.1 (scripts/n8n-app/emulator-runner.ts) with a whiteboard;
+#   3. starts the Feishu emulator on 127.0.0.1 (scripts/emulator/process.ts) with a whiteboard;
 #   4. n8n import:credentials (feishuApi, custom base URL = the emulator) and import:workflow
 #      (Manual Trigger -> Feishu Images: whiteboard download as image);
 #   5. n8n execute --id --rawOutput, twice: each run must output one item whose binary has the
@@ -13,51 +13,25 @@
 #      the saved token is the one the emulator issued) and two downloads.
 # Everything runs in a private network namespace with only loopback (unshare -n) when the
 # machine allows it (root), so nothing can reach beyond 127.0.0.1; N8N_TEST_NETNS=0 turns it off.
-# Env: N8N_APP_VERSION (2.41.1; 1.123.81 installs and runs too), N8N_APP_CACHE, N8N_NPM_BEFORE (see
-#      n8n-app-install.sh), N8N_SKIP_BUILD=1, N8N_TEST_KEEP=1 keeps the temporary folder.
+# Ends with `N passed, N failed`. Env: N8N_APP_VERSION (2.41.1; 1.123.81 installs and runs too)
+#      and the others of scripts/n8n-app/lib.sh.
 # The first run installs n8n (about 6 minutes, 2.7 GB in the cache); later runs take about 30 s.
 set -euo pipefail
 . "$(dirname "$0")/n8n-app/lib.sh"
-SCRIPT_NAME=test:n8n
-
-# A failed check that later checks do not depend on: recorded, reported at the end.
-FAILURES=()
-failed() { echo "  -> $*" >&2; FAILURES+=("$*"); }
-# Runs one check of app-test.mjs; a failure is recorded with the check's own message.
-verify() {
-  local out
-  if out=$(node scripts/n8n-app/app-test.mjs "$@" 2>&1); then
-    echo "$out"
-  else
-    echo "$out"
-    failed "${out//CHECK FAILED: /}"
-  fi
-}
+check_begin test:n8n
 
 app_prepare "$@"
 app_workdir n8n-app-test
-T_APP=${N8N_TEST_T_APP:-0}
 app_install_package
 app_start_emulator
 
-emulator_stats() {
-  rm -f "$WORK/emulator-stats.json"
-  kill -USR2 "$EMU_PID"
-  for _ in $(seq 1 50); do [ -f "$WORK/emulator-stats.json" ] && return 0; sleep 0.1; done
-  fail "the emulator wrote no stats"
-}
-
 # n8n, offline and quiet; the execution result comes through the logger as JSON lines.
 app_n8n_env
-export N8N_ENCRYPTION_KEY=feishu-images-app-test-key
-export DB_TYPE=sqlite
-export N8N_DEFAULT_BINARY_DATA_MODE=filesystem
-export N8N_LOG_LEVEL=info
 export N8N_LOG_FORMAT=json
 
 step "import credential and workflow"
 mkdir -p "$WORK/fixtures"
-node scripts/n8n-app/app-test.mjs fixtures "$WORK/emulator-state.json" "$WORK/fixtures"
+node scripts/n8n-app/app-test.mjs fixtures "$EMU_STATE" "$WORK/fixtures"
 n8n import-credentials import:credentials --input="$WORK/fixtures/credentials.json"
 n8n import-workflow import:workflow --input="$WORK/fixtures/workflow.json"
 WORKFLOW_ID=$(node -p 'require(process.argv[1]).id' "$WORK/fixtures/workflow.json")
@@ -70,28 +44,21 @@ if grep -q 'Unrecognized node type\|is not known\|Could not load' "$WORK/execute
   fail "n8n did not load the community package"
 fi
 node scripts/n8n-app/app-test.mjs result "$WORK/execute-1.log" "$WORK/result-1.json" || fail "no execution result"
-verify check "$WORK/result-1.json" "$WORK/emulator-state.json" "$N8N_USER_FOLDER/.n8n" "execute #1"
-emulator_stats
-verify stats "$WORK/emulator-stats.json" 1 1
+counted node scripts/n8n-app/app-test.mjs output "$WORK/result-1.json" "$EMU_STATE" "$N8N_USER_FOLDER/.n8n" "execute #1"
+emu_call stats >"$WORK/emulator-stats.json"
+counted node scripts/n8n-app/app-test.mjs emulator "$WORK/emulator-stats.json" 1 1
 
 step "the token n8n saved"
 n8n export-credentials export:credentials --id=FeishuEmuCred001 --decrypted --output="$WORK/credential-export.json"
-verify credential "$WORK/credential-export.json" "$WORK/emulator-stats.json"
+counted node scripts/n8n-app/app-test.mjs credential "$WORK/credential-export.json" "$WORK/emulator-stats.json"
 rm -f "$WORK/credential-export.json"
 
 step "execute #2 (reuses the saved token)"
 n8n execute-2 execute --id="$WORKFLOW_ID" --rawOutput
 node scripts/n8n-app/app-test.mjs result "$WORK/execute-2.log" "$WORK/result-2.json" || fail "no execution result"
-verify check "$WORK/result-2.json" "$WORK/emulator-state.json" "$N8N_USER_FOLDER/.n8n" "execute #2"
-emulator_stats
-verify stats "$WORK/emulator-stats.json" 1 2
-
-stop_pid "$EMU_PID"
+counted node scripts/n8n-app/app-test.mjs output "$WORK/result-2.json" "$EMU_STATE" "$N8N_USER_FOLDER/.n8n" "execute #2"
+emu_call stats >"$WORK/emulator-stats.json"
+counted node scripts/n8n-app/app-test.mjs emulator "$WORK/emulator-stats.json" 1 2
 
 echo
-if [ ${#FAILURES[@]} -ne 0 ]; then
-  echo "FAIL test:n8n: n8n $N8N_VERSION (Node $(node --version)), $(elapsed "$T0")s:"
-  for f in "${FAILURES[@]}"; do echo "  - $f"; done
-  exit 1
-fi
-echo "PASS test:n8n: n8n $N8N_VERSION (Node $(node --version)) loaded n8n-nodes-feishu-images from its packed tarball as a community package; 2 executions of Manual Trigger -> Feishu Images downloaded the whiteboard with the right name, MIME type, size and bytes; 1 token request in all (saved by n8n and reused). Total $(elapsed "$T0")s (n8n install/cache check ${T_APP}s, from first execute $(elapsed "$T_EXEC")s)."
+echo "test:n8n: n8n $N8N_VERSION (Node $(node --version)) loaded n8n-nodes-feishu-images from its packed tarball as a community package and ran Manual Trigger -> Feishu Images twice. Total $(elapsed "$T0")s (n8n install/cache check ${N8N_TEST_T_APP:-0}s, from first execute $(elapsed "$T_EXEC")s)."

@@ -20,9 +20,7 @@
 # 0 = its default), and those of scripts/n8n-app/lib.sh.
 set -euo pipefail
 . "$(dirname "$0")/n8n-app/lib.sh"
-SCRIPT_NAME=test:queue
-# Until app_workdir takes over the EXIT trap, a fatal step still ends with the closing line.
-trap 'echo; echo "0 passed, 1 failed"' EXIT
+check_begin test:queue
 
 EXECUTIONS=${QUEUE_EXECUTIONS:-6}
 ITEMS=${QUEUE_ITEMS:-30}
@@ -37,17 +35,6 @@ want_debian postgresql test -x "$(pg_bin_dir)/initdb"
 install_wanted_debian
 app_prepare "$@"
 app_workdir n8n-queue-test
-
-PASSED=0
-FAILED=0
-pass() { echo "  PASS $*"; PASSED=$((PASSED + 1)); }
-nope() { echo "  FAIL $*"; FAILED=$((FAILED + 1)); }
-CLOSED=
-closing() {
-  echo
-  echo "$PASSED passed, $FAILED failed"
-  CLOSED=1
-}
 
 app_install_package
 app_start_emulator --boards=$((EXECUTIONS * ITEMS))
@@ -89,12 +76,7 @@ stop_postgres() {
   for _ in $(seq 1 100); do kill -0 "$PG_PID" 2>/dev/null || return 0; sleep 0.1; done
   kill -KILL "$PG_PID" 2>/dev/null || true
 }
-# At exit: Postgres, and the closing line when a fatal step ended the run early.
-finish() {
-  stop_postgres
-  [ -n "$CLOSED" ] || { echo; echo "$PASSED passed, $((FAILED + 1)) failed"; }
-}
-APP_CLEANUP_HOOK=finish
+APP_CLEANUP_HOOK=stop_postgres
 as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w -t 60 \
   -o "-h 127.0.0.1 -p $PG_PORT -k $PG_SOCKETS -c fsync=off -c full_page_writes=off -c max_connections=100" \
   start >"$WORK/pg_ctl.log" 2>&1 || { cat "$WORK/pg_ctl.log" "$WORK/pg/postgres.log"; fail "pg_ctl start failed"; }
@@ -104,24 +86,14 @@ echo "postgres $("$PG_BIN/postgres" --version | grep -o '[0-9][0-9.]*' | head -1
 psql_n8n() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U n8n -d n8n -At -c "$1"; }
 
 app_n8n_env
-export N8N_ENCRYPTION_KEY=feishu-images-queue-test-key
-export EXECUTIONS_MODE=queue
-export QUEUE_BULL_REDIS_HOST=127.0.0.1
-export QUEUE_BULL_REDIS_PORT=$REDIS_PORT
-export DB_TYPE=postgresdb
-export DB_POSTGRESDB_HOST=127.0.0.1
-export DB_POSTGRESDB_PORT=$PG_PORT
-export DB_POSTGRESDB_DATABASE=n8n
-export DB_POSTGRESDB_USER=n8n
-export DB_POSTGRESDB_PASSWORD=n8n
-# n8n 2.41 accepts filesystem, s3 and database; filesystem is per machine, so not for queue mode.
-export N8N_DEFAULT_BINARY_DATA_MODE=database
-# Manual executions from the editor go to the workers too (n8n 3 will always do so).
-export OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true
-export N8N_WORKER_SERVER_ADDRESS=127.0.0.1
-export QUEUE_HEALTH_CHECK_ACTIVE=true
-export N8N_LOG_LEVEL=info
-export N8N_LOG_FORMAT=text
+# Queue mode: the Redis and the Postgres above; binaries in the database (n8n 2.41 accepts
+# filesystem, s3 and database; filesystem is per machine, so not for queue mode); manual
+# executions from the editor go to the workers too (n8n 3 will always do so).
+export EXECUTIONS_MODE=queue QUEUE_BULL_REDIS_HOST=127.0.0.1 QUEUE_BULL_REDIS_PORT=$REDIS_PORT \
+  DB_TYPE=postgresdb DB_POSTGRESDB_HOST=127.0.0.1 DB_POSTGRESDB_PORT=$PG_PORT \
+  DB_POSTGRESDB_DATABASE=n8n DB_POSTGRESDB_USER=n8n DB_POSTGRESDB_PASSWORD=n8n \
+  N8N_DEFAULT_BINARY_DATA_MODE=database OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true \
+  N8N_WORKER_SERVER_ADDRESS=127.0.0.1 QUEUE_HEALTH_CHECK_ACTIVE=true N8N_LOG_FORMAT=text
 
 step "import credential and workflow; publish the workflow"
 mkdir -p "$WORK/fixtures"
@@ -167,8 +139,7 @@ if grep -qi 'Unrecognized node type\|is not known\|Could not load' "$WORK/n8n-ma
   fail "n8n did not load the community package"
 fi
 
-control() { node -e 'fetch(process.argv[1], { method: process.argv[2] }).then(async (r) => { process.stdout.write(await r.text()); process.exit(r.ok ? 0 : 1) })' "$EMU_CONTROL$1" "${2:-POST}"; }
-emu_stat() { control /stats GET | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log($1)})"; }
+emu_stat() { emu_call stats | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log($1)})"; }
 last_execution_id() { psql_n8n 'select coalesce(max(id), 0) from execution_entity'; }
 
 # Checks of one run: every execution since $1 ran on a worker and none on main.
@@ -189,9 +160,9 @@ check_workers() {
   local count
   count=$(echo "$ids" | grep -c . || true)
   if [ "$count" = "$EXECUTIONS" ] && [ ${#not[@]} -eq 0 ]; then
-    pass "$label: the $count executions (ids $(echo $ids)) ran on the workers (worker logs:$per main ran none)"
+    check_pass "$label: the $count executions (ids $(echo $ids)) ran on the workers (worker logs:$per main ran none)"
   else
-    nope "$label: $count executions in the database (expected $EXECUTIONS), not started by a worker: ${not[*]:-none} ($per)"
+    check_fail "$label: $count executions in the database (expected $EXECUTIONS), not started by a worker: ${not[*]:-none} ($per)"
   fi
   psql_n8n "select id, status, mode from execution_entity where id > $since order by id" | sed 's/^/    execution /'
 }
@@ -203,29 +174,26 @@ node scripts/n8n-app/queue-test.mjs fire "$WEBHOOK_URL" "$EMU_STATE" "$EXECUTION
 r1_ok=$(node -p 'require(process.argv[1]).ok' "$WORK/run1.json")
 r1_total=$((EXECUTIONS * ITEMS))
 if [ "$r1_ok" = "$r1_total" ]; then
-  pass "run 1: all $r1_total binaries right (sha256 of the bytes n8n stored = the emulator's, file name, MIME, size)"
+  check_pass "run 1: all $r1_total binaries right (sha256 of the bytes n8n stored = the emulator's, file name, MIME, size)"
 else
-  nope "run 1: $r1_ok of $r1_total binaries right ($(node -p 'const r=require(process.argv[1]);`${r.failed} failed, ${r.wrong} wrong`' "$WORK/run1.json"))"
+  check_fail "run 1: $r1_ok of $r1_total binaries right ($(node -p 'const r=require(process.argv[1]);`${r.failed} failed, ${r.wrong} wrong`' "$WORK/run1.json"))"
 fi
 check_workers "$since" "run 1"
 psql_n8n "select \"fileName\", encode(sha256(data), 'hex') from binary_data where \"sourceType\" = 'execution' and \"sourceId\"::int > $since" >"$WORK/run1-binary-data.txt"
-if out=$(node scripts/n8n-app/queue-test.mjs stored "$EMU_STATE" "$WORK/run1-binary-data.txt" "$r1_total"); then
-  pass "run 1: binary data mode 'database': $out"
-else
-  nope "run 1: binary data mode 'database': $out"
-fi
+counted node scripts/n8n-app/queue-test.mjs stored "$EMU_STATE" "$WORK/run1-binary-data.txt" "$r1_total" \
+  "run 1, binary data mode 'database'"
 tokens=$(emu_stat 'j.tokenRequests')
 downloads=$(emu_stat 'j.downloads.whiteboard')
 statuses=$(emu_stat 'JSON.stringify(j.byStatus)')
 if [ "$tokens" = 1 ]; then
-  pass "run 1: ONE token request for all $EXECUTIONS executions on 2 workers (emulator: $downloads whiteboard downloads, statuses $statuses)"
+  check_pass "run 1: ONE token request for all $EXECUTIONS executions on 2 workers (emulator: $downloads whiteboard downloads, statuses $statuses)"
 else
-  nope "run 1: $tokens token requests for $EXECUTIONS executions on 2 workers, expected 1 (emulator: $downloads whiteboard downloads, statuses $statuses)"
+  check_fail "run 1: $tokens token requests for $EXECUTIONS executions on 2 workers, expected 1 (emulator: $downloads whiteboard downloads, statuses $statuses)"
 fi
 
 step "run 2: the same with the emulator enforcing 10 requests/s on whiteboards"
-control /reset >/dev/null
-control '/rate-limit?endpoint=whiteboard&limit=10' >/dev/null
+emu_call resetCounters >/dev/null
+emu_call enforceRateLimit '["whiteboard", 10]' >/dev/null
 since=$(last_execution_id)
 node scripts/n8n-app/queue-test.mjs fire "$WEBHOOK_URL" "$EMU_STATE" "$EXECUTIONS" "$ITEMS" "$WORK/run2.json" \
   | sed 's/^/  /'
@@ -237,12 +205,12 @@ r2_dl=$(emu_stat 'j.downloads.whiteboard')
 r2_tokens=$(emu_stat 'j.tokenRequests')
 echo "  rate-limited run: $r2_ok right, $r2_failed FAILED items, $r2_wrong wrong; emulator: $r2_dl whiteboard requests, $r2_429 answered 429, $r2_tokens token requests"
 if [ "$r2_wrong" != 0 ]; then
-  nope "run 2: $r2_wrong items with wrong bytes or metadata (a rate limit may fail an item, never corrupt one)"
+  check_fail "run 2: $r2_wrong items with wrong bytes or metadata (a rate limit may fail an item, never corrupt one)"
 else
-  pass "run 2: no item with wrong bytes or metadata"
+  check_pass "run 2: no item with wrong bytes or metadata"
 fi
 if [ "${QUEUE_EXPECT_NO_FAILURES:-0}" = 1 ]; then
-  if [ "$r2_failed" = 0 ]; then pass "run 2: no failed item under the 10 req/s limit"; else nope "run 2: $r2_failed failed items under the 10 req/s limit (QUEUE_EXPECT_NO_FAILURES=1)"; fi
+  if [ "$r2_failed" = 0 ]; then check_pass "run 2: no failed item under the 10 req/s limit"; else check_fail "run 2: $r2_failed failed items under the 10 req/s limit (QUEUE_EXPECT_NO_FAILURES=1)"; fi
 else
   echo "  (report only: $r2_failed failed items; set QUEUE_EXPECT_NO_FAILURES=1 to fail on them)"
 fi
@@ -255,5 +223,3 @@ if grep -hiE 'ENETUNREACH|EAI_AGAIN|getaddrinfo' "$WORK"/n8n-*.log | head -3 | g
   grep -hiE 'ENETUNREACH|EAI_AGAIN|getaddrinfo' "$WORK"/n8n-*.log | head -3 | sed 's/^/    /'
 fi
 echo "total $(elapsed "$T0")s (n8n install/cache check ${N8N_TEST_T_APP:-0}s)"
-closing
-[ "$FAILED" = 0 ]

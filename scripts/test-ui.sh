@@ -16,11 +16,12 @@
 #      scripts/n8n-app/lib.sh.
 set -euo pipefail
 . "$(dirname "$0")/n8n-app/lib.sh"
-SCRIPT_NAME=test:ui
-# Until app_workdir takes over the EXIT trap, a fatal step still ends with the closing line.
-trap 'echo; echo "0 passed, 1 failed"' EXIT
+check_begin test:ui
 APP_NETNS_AS_USER=1
-[ "${UI_SERVE_ONLY:-0}" != 1 ] || export N8N_TEST_NETNS=0
+if [ "${UI_SERVE_ONLY:-0}" = 1 ]; then
+  export N8N_TEST_NETNS=0
+  CHECK_QUIET=1
+fi
 
 CHROMIUM=${UI_CHROMIUM:-/usr/bin/chromium}
 want_debian chromium test -x "$CHROMIUM"
@@ -29,22 +30,12 @@ want_debian fonts-noto-cjk sh -c 'fc-list :lang=zh | grep -q .'
 install_wanted_debian
 app_prepare "$@"
 app_workdir n8n-ui-test
-# A fatal step before the browser still ends with the closing line.
-BROWSER_RAN=
-finish() {
-  [ -n "$BROWSER_RAN" ] || [ "${UI_SERVE_ONLY:-0}" = 1 ] || printf '\n0 passed, 1 failed\n'
-}
-APP_CLEANUP_HOOK=finish
 [ -d node_modules/playwright-core ] || fail "no node_modules/playwright-core: run npm ci first"
 
 app_install_package
 app_start_emulator
 
 app_n8n_env
-export N8N_ENCRYPTION_KEY=feishu-images-ui-test-key
-export DB_TYPE=sqlite
-export N8N_DEFAULT_BINARY_DATA_MODE=filesystem
-export N8N_LOG_LEVEL=info
 export N8N_PORT=$(free_port)
 export N8N_RUNNERS_BROKER_PORT=$(free_port)
 export N8N_EDITOR_BASE_URL="http://127.0.0.1:$N8N_PORT"
@@ -71,11 +62,6 @@ ARTIFACTS=${UI_ARTIFACTS:-$ROOT/ui-artifacts}
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 step "browser (chromium $("$CHROMIUM" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1)): screenshots in $ARTIFACTS"
-set +e
-BROWSER_RAN=1
-node scripts/n8n-app/ui-test.mjs "http://127.0.0.1:$N8N_PORT" "$EMU_STATE" "$ARTIFACTS" "$CHROMIUM"
-rc=$?
-set -e
+counted node scripts/n8n-app/ui-test.mjs "http://127.0.0.1:$N8N_PORT" "$EMU_STATE" "$ARTIFACTS" "$CHROMIUM"
 cp "$WORK/n8n-main.log" "$ARTIFACTS/n8n.log" 2>/dev/null || true
 echo "total $(elapsed "$T0")s (n8n install/cache check ${N8N_TEST_T_APP:-0}s)"
-exit $rc

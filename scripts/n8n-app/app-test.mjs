@@ -4,16 +4,18 @@
 //       writes <outDir>/credentials.json and <outDir>/workflow.json for `n8n import:*`
 //   node app-test.mjs result <n8n log file> <out.json>
 //       finds the execution result `n8n execute --rawOutput` logged and writes it to <out.json>
-//   node app-test.mjs check <result.json> <state.json> <N8N_USER_FOLDER/.n8n> <label>
-//       checks the Feishu Images node's output: one item, binary fileName/mimeType/size, bytes
-//   node app-test.mjs stats <stats.json> <tokenRequests> <whiteboardDownloads>
-//       checks what the emulator saw
+// One check each (counted through checks.mjs):
+//   node app-test.mjs output <result.json> <state.json> <N8N_USER_FOLDER/.n8n> <label>
+//       the Feishu Images node's output: one item, binary fileName/mimeType/size, bytes
+//   node app-test.mjs emulator <stats.json> <tokenRequests> <whiteboardDownloads>
+//       what the emulator saw
 //   node app-test.mjs credential <exported credentials.json> <stats.json>
-//       checks that n8n saved the tenant token the emulator issued into the credential
+//       n8n saved the tenant token the emulator issued into the credential
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+
+import { expect, isMain, runCommand } from './checks.mjs';
 
 export const CREDENTIAL_ID = 'FeishuEmuCred001';
 export const CREDENTIAL_NAME = 'Feishu emulator';
@@ -21,12 +23,7 @@ export const WORKFLOW_ID = 'FeishuAppTest001';
 export const NODE_NAME = 'Download Whiteboard';
 export const NODE_TYPE = 'n8n-nodes-feishu-images.feishuImages';
 
-const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
-
-class CheckError extends Error {}
-function expect(ok, message) {
-	if (!ok) throw new CheckError(message);
-}
+export const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 /** The Feishu API credential of the emulator (custom base URL), for `n8n import:credentials`. */
 export function feishuCredential(state) {
@@ -46,14 +43,24 @@ export function feishuCredential(state) {
 	};
 }
 
+/** <outDir>/credentials.json and <outDir>/workflow.json, for `n8n import:*`. */
+export function writeFixtures(outDir, credentials, workflow) {
+	writeFileSync(path.join(outDir, 'credentials.json'), JSON.stringify(credentials, null, 2));
+	writeFileSync(
+		path.join(outDir, 'workflow.json'),
+		JSON.stringify(
+			{ active: false, settings: { executionOrder: 'v1' }, pinData: {}, ...workflow },
+			null,
+			2,
+		),
+	);
+}
+
 function fixtures(stateFile, outDir) {
 	const state = readJson(stateFile);
-	const credentials = [feishuCredential(state)];
-	const workflow = {
+	writeFixtures(outDir, [feishuCredential(state)], {
 		id: WORKFLOW_ID,
 		name: 'Feishu Images: whiteboard download (n8n app test)',
-		active: false,
-		settings: { executionOrder: 'v1' },
 		nodes: [
 			{
 				id: '6f1c3a52-0b7e-4d1e-9a51-7b1f0c2d3e01',
@@ -81,10 +88,7 @@ function fixtures(stateFile, outDir) {
 		connections: {
 			'When clicking Execute workflow': { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
 		},
-		pinData: {},
-	};
-	writeFileSync(path.join(outDir, 'credentials.json'), JSON.stringify(credentials, null, 2));
-	writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflow, null, 2));
+	});
 }
 
 /**
@@ -119,10 +123,10 @@ function extractResult(logFile, outFile) {
 			// not the result
 		}
 	}
-	throw new CheckError(`no execution result found in ${logFile}`);
+	throw new Error(`no execution result found in ${logFile}`);
 }
 
-function check(resultFile, stateFile, n8nFolder, label) {
+function output(resultFile, stateFile, n8nFolder, label) {
 	const run = readJson(resultFile);
 	const state = readJson(stateFile);
 	const { resultData } = run.data;
@@ -220,13 +224,13 @@ function check(resultFile, stateFile, n8nFolder, label) {
 		`${label}: stored bytes differ from what the emulator served (sha256 ${sha256} vs ${state.sha256})`,
 	);
 	expect(problems.length === 0, problems.join('\n  '));
-	console.log(
+	return (
 		`${label}: 1 item, binary.data fileName=${JSON.stringify(binary.fileName)} mimeType=${binary.mimeType} ` +
-			`size=${bytes.length} B, sha256 matches the emulator's bytes (read from ${where})`,
+		`size=${bytes.length} B, sha256 matches the emulator's bytes (read from ${where})`
 	);
 }
 
-function stats(statsFile, tokenRequests, whiteboardDownloads) {
+function emulator(statsFile, tokenRequests, whiteboardDownloads) {
 	const s = readJson(statsFile);
 	const unknown = s.requests.filter((r) => r.endpoint === 'unknown');
 	expect(unknown.length === 0, `emulator saw unknown requests: ${JSON.stringify(unknown)}`);
@@ -240,9 +244,7 @@ function stats(statsFile, tokenRequests, whiteboardDownloads) {
 	);
 	const non200 = s.requests.filter((r) => r.status !== 200);
 	expect(non200.length === 0, `emulator answered non-200: ${JSON.stringify(non200)}`);
-	console.log(
-		`emulator: ${s.tokenRequests} token request(s), ${s.downloads.whiteboard} whiteboard download(s), all 200`,
-	);
+	return `${s.tokenRequests} token request(s), ${s.downloads.whiteboard} whiteboard download(s), all 200`;
 }
 
 function credential(exportFile, statsFile) {
@@ -261,26 +263,10 @@ function credential(exportFile, statsFile) {
 		s.issuedTokens.includes(token),
 		'the saved tenantAccessToken is not one the emulator issued',
 	);
-	console.log(
-		`credential: n8n saved the tenant token from preAuthentication in its database (token #${s.issuedTokens.indexOf(token) + 1} of ${s.issuedTokens.length})`,
-	);
+	return `n8n saved the tenant token from preAuthentication in its database (token #${s.issuedTokens.indexOf(token) + 1} of ${s.issuedTokens.length})`;
 }
 
-// The CLI runs only when this file is the one node was started with (queue-test.mjs imports it).
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-	const [command, ...args] = process.argv.slice(2);
-	const commands = { fixtures, result: extractResult, check, stats, credential };
-	if (!commands[command]) {
-		console.error(`usage: node app-test.mjs ${Object.keys(commands).join('|')} ...`);
-		process.exit(2);
-	}
-	try {
-		commands[command](...args);
-	} catch (error) {
-		if (error instanceof CheckError) {
-			console.error(`CHECK FAILED: ${error.message}`);
-			process.exit(1);
-		}
-		throw error;
-	}
+// The command line runs only when this file is the one node was started with (others import it).
+if (isMain(import.meta.url)) {
+	runCommand({ fixtures, result: extractResult }, { output, emulator, credential });
 }

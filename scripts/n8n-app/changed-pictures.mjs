@@ -5,25 +5,25 @@
 //       example examples/changed-pictures-to-email.json as it is, but for a Manual Trigger in
 //       place of its schedule (n8n execute needs one), the document and the credentials
 //   node changed-pictures.mjs mails <mail dir> <from #> <expected attachment names, comma-separated | ->
-//       the mails from number <from #> on: exactly one with those attachments, or none ("-")
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+//       one check (checks.mjs): the mails from number <from #> on: exactly one with those
+//       attachments, or none ("-")
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { CREDENTIAL_ID, CREDENTIAL_NAME, feishuCredential } from './app-test.mjs';
+import {
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	feishuCredential,
+	readJson,
+	writeFixtures,
+} from './app-test.mjs';
+import { expect, runCommand } from './checks.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLE = path.join(ROOT, 'examples/changed-pictures-to-email.json');
 export const WORKFLOW_ID = 'FeishuChangedPics01';
 const SMTP_ID = 'SmtpSinkCred0001';
-
-const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
-function expect(ok, message) {
-	if (!ok) {
-		console.error(`CHECK FAILED: ${message}`);
-		process.exit(1);
-	}
-}
 
 function fixtures(stateFile, smtpPort, outDir) {
 	const state = readJson(stateFile);
@@ -59,8 +59,7 @@ function fixtures(stateFile, smtpPort, outDir) {
 			node.parameters.documentId = { __rl: true, mode: 'id', value: state.picturesDocument.id };
 		}
 	}
-	writeFileSync(path.join(outDir, 'credentials.json'), JSON.stringify(credentials, null, 2));
-	writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflow, null, 2));
+	writeFixtures(outDir, credentials, workflow);
 }
 
 /** The attachment file names of one raw message (nodemailer: Content-Disposition: attachment). */
@@ -83,8 +82,7 @@ function mails(dir, from, expected) {
 	});
 	if (expected === '-') {
 		expect(received.length === 0, `expected no mail, got ${JSON.stringify(received)}`);
-		console.log('no mail: nothing changed');
-		return;
+		return 'no mail: nothing changed';
 	}
 	const want = expected.split(',').sort();
 	expect(
@@ -95,15 +93,7 @@ function mails(dir, from, expected) {
 		JSON.stringify(received[0].attachments) === JSON.stringify(want),
 		`mail attachments ${JSON.stringify(received[0].attachments)}, expected ${JSON.stringify(want)}`,
 	);
-	console.log(
-		`1 mail "${received[0].subject}" with ${want.length} attachment(s): ${want.join(', ')}`,
-	);
+	return `1 mail "${received[0].subject}" with ${want.length} attachment(s): ${want.join(', ')}`;
 }
 
-const [command, ...args] = process.argv.slice(2);
-if (command === 'fixtures') fixtures(...args);
-else if (command === 'mails') mails(...args);
-else {
-	console.error('usage: changed-pictures.mjs fixtures|mails ...');
-	process.exit(2);
-}
+runCommand({ fixtures }, { mails });

@@ -1,10 +1,12 @@
 // Checks that the project's eslint.config.mjs is n8n's community-node config (@n8n/node-cli/eslint)
 // with nothing added: no rule switched off or weakened, no file ignored that n8n's config lints.
 // Also lists inline `eslint-disable` comments in nodes/ and credentials/.
-// Usage (from the repo root): node scripts/n8n-app/lint-config-check.mjs
+// One check (checks.mjs). Usage (from the repo root): node scripts/n8n-app/lint-config-check.mjs
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+import { check, expect, runChecks } from './checks.mjs';
 
 const root = process.cwd();
 const project = (await import(pathToFileURL(path.join(root, 'eslint.config.mjs')).href)).default;
@@ -58,10 +60,9 @@ if (inline.length)
 	problems.push(`inline eslint directives in shipped sources:\n  ${inline.join('\n  ')}`);
 
 const blocks = [project].flat(Infinity).length;
-if (problems.length) {
-	console.log(`lint config: FAILED\n- ${problems.join('\n- ')}`);
-	process.exit(1);
-}
-console.log(
-	`lint config: eslint.config.mjs is @n8n/node-cli/eslint's config unchanged (${blocks} blocks); no rule switched off; no inline eslint directives in nodes/ or credentials/`,
+runChecks(() =>
+	check('lint config', () => {
+		expect(problems.length === 0, `\n- ${problems.join('\n- ')}`);
+		return `eslint.config.mjs is @n8n/node-cli/eslint's config unchanged (${blocks} blocks); no rule switched off; no inline eslint directives in nodes/ or credentials/`;
+	}),
 );

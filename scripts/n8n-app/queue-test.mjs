@@ -9,17 +9,24 @@
 //       fires the executions at once, each with its own whiteboards, and checks every item of
 //       every answer against the emulator's bytes; prints one line per execution and a summary,
 //       writes { items, ok, failed, wrong, failures: [...] } to <out.json>
-//   node queue-test.mjs stored <state.json> <rows.txt> <expected count>
-//       checks the rows `fileName|sha256` read from n8n's binary_data table against the emulator
+//   node queue-test.mjs stored <state.json> <rows.txt> <expected count> <label>
+//       one check (checks.mjs): the rows `fileName|sha256` read from n8n's binary_data table
+//       against the emulator
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { CREDENTIAL_ID, CREDENTIAL_NAME, feishuCredential, NODE_TYPE } from './app-test.mjs';
+import {
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	feishuCredential,
+	NODE_TYPE,
+	readJson,
+	writeFixtures,
+} from './app-test.mjs';
+import { expect, runCommand } from './checks.mjs';
 
 export const WORKFLOW_ID = 'FeishuQueueTest01';
 const NODE_NAME = 'Download Whiteboards';
-
-const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 function fixtures(stateFile, outDir, webhookPath, requestsPerSecond = '0') {
 	const state = readJson(stateFile);
@@ -33,11 +40,9 @@ function fixtures(stateFile, outDir, webhookPath, requestsPerSecond = '0') {
 		...extra,
 	});
 	const main = (to) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
-	const workflow = {
+	writeFixtures(outDir, [feishuCredential(state)], {
 		id: WORKFLOW_ID,
 		name: 'Feishu Images: whiteboards in queue mode (queue test)',
-		active: false,
-		settings: { executionOrder: 'v1' },
 		nodes: [
 			node(
 				'01',
@@ -111,13 +116,7 @@ function fixtures(stateFile, outDir, webhookPath, requestsPerSecond = '0') {
 			[NODE_NAME]: main('SHA-256 of the Binary'),
 			'SHA-256 of the Binary': main('Report'),
 		},
-		pinData: {},
-	};
-	writeFileSync(
-		path.join(outDir, 'credentials.json'),
-		JSON.stringify([feishuCredential(state)], null, 2),
-	);
-	writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflow, null, 2));
+	});
 }
 
 async function fire(url, stateFile, executions, perExecution, outFile) {
@@ -212,23 +211,19 @@ async function fire(url, stateFile, executions, perExecution, outFile) {
 	);
 }
 
-function stored(stateFile, rowsFile, expectedCount) {
+function stored(stateFile, rowsFile, expectedCount, label) {
 	const byName = new Map(readJson(stateFile).boards.map((b) => [b.fileName, b]));
 	const rows = readFileSync(rowsFile, 'utf8')
 		.split('\n')
 		.filter(Boolean)
 		.map((line) => line.split('|'));
 	const right = rows.filter(([name, sha]) => byName.get(name)?.sha256 === sha).length;
-	console.log(
-		`binary_data: ${rows.length} files of these executions in Postgres, ${right} with the emulator's bytes`,
+	const found = `${label}: binary_data: ${rows.length} files of these executions in Postgres, ${right} with the emulator's bytes`;
+	expect(
+		rows.length === Number(expectedCount) && right === rows.length,
+		`${found}, expected ${expectedCount}`,
 	);
-	if (rows.length !== Number(expectedCount) || right !== rows.length) process.exit(1);
+	return found;
 }
 
-const [command, ...args] = process.argv.slice(2);
-const commands = { fixtures, fire, stored };
-if (!commands[command]) {
-	console.error(`usage: node queue-test.mjs ${Object.keys(commands).join('|')} ...`);
-	process.exit(2);
-}
-await commands[command](...args);
+runCommand({ fixtures, fire }, { stored });

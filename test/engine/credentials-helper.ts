@@ -29,6 +29,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
+import * as workflowLib from 'n8n-workflow';
 import {
 	ICredentials,
 	ICredentialsHelper,
@@ -36,7 +37,6 @@ import {
 	UnexpectedError,
 	UserError,
 	Workflow,
-	getCredentialOwnRequestAllowedDomains,
 	isExpression,
 } from 'n8n-workflow';
 
@@ -161,7 +161,8 @@ function restrictToCredentialDomains(
 	return {
 		helpers: {
 			httpRequest: async (requestOptions: IHttpRequestOptions): Promise<unknown> => {
-				const allowedDomains = getCredentialOwnRequestAllowedDomains(credentials);
+				// n8n-workflow 1.x (scripts/compat-n8n1.sh) has no credential-owned domains.
+				const allowedDomains = workflowLib.getCredentialOwnRequestAllowedDomains?.(credentials);
 				if (allowedDomains === undefined) {
 					return await helpers.helpers.httpRequest(requestOptions);
 				}

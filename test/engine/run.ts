@@ -190,7 +190,12 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const additionalData = makeAdditionalData(credentialsHelper, hooks, executionId, workflowId);
 
 	const startNode = workflow.getNode(SOURCE_NODE_NAME) ?? undefined;
-	const raw = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode });
+	const execute = new WorkflowExecute(additionalData, 'manual');
+	// n8n-core 1.x (scripts/compat-n8n1.sh) takes run(workflow, startNode); 2.x an object.
+	const runV1 = execute.run as unknown as (w: Workflow, s?: INode) => Promise<IRun>;
+	const raw = await (execute.run.length >= 2
+		? runV1.call(execute, workflow, startNode)
+		: execute.run({ workflow, startNode }));
 
 	const taskData = raw.data.resultData.runData[nodeName]?.[0];
 	const items = taskData?.data?.main?.[0] ?? [];
