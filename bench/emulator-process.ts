@@ -11,6 +11,7 @@ import type { Server } from 'node:http';
 import { FeishuEmulator } from '../test/emulator';
 import type { EndpointName } from '../test/emulator';
 import type { EmulatorCall, EmulatorReply } from './emulator-client';
+import { triggerHandlers } from './trigger-feishu';
 
 let emulator: FeishuEmulator;
 /** TCP connections accepted so far (the plain axios loop keeps its sockets alive; does the node?). */
@@ -73,6 +74,8 @@ const handlers = {
 		const usage = process.cpuUsage();
 		return (usage.user + usage.system) / 1000;
 	},
+	/** Feishu's side of `--only=trigger` (bench/trigger-feishu.ts). */
+	...triggerHandlers(() => emulator),
 	close: async () => {
 		await emulator.close();
 		setImmediate(() => process.exit(0));

@@ -42,8 +42,13 @@ import {
 	installCapturingLogger,
 	useBinaryMode,
 } from './engine';
-import type { FeishuEmulator } from './emulator';
-import { credentialData } from './support/feishu';
+
+/** The app the credential names: the emulator's (in-process, or in the benchmark's own process). */
+export interface FeishuApp {
+	baseUrl: string;
+	appId: string;
+	appSecret: string;
+}
 
 export const TRIGGER_TYPE = `${getPackageName()}.feishuImagesTrigger`;
 const nodeType = new FeishuImagesTrigger();
@@ -102,7 +107,7 @@ export class N8nMain {
 	private readonly triggers = Container.get(TriggersAndPollers);
 
 	private constructor(
-		emulator: FeishuEmulator,
+		app: FeishuApp,
 		readonly binary: BinaryDataService,
 	) {
 		const store = new CredentialStore([
@@ -110,15 +115,21 @@ export class N8nMain {
 				id: this.credentialId,
 				name: 'Feishu app',
 				type: 'feishuApi',
-				data: credentialData(emulator),
+				data: {
+					domain: 'custom',
+					customBaseUrl: app.baseUrl,
+					appId: app.appId,
+					appSecret: app.appSecret,
+					tenantAccessToken: '',
+				},
 			},
 		]);
 		this.credentialsHelper = new TestCredentialsHelper(store, [new FeishuApi()]);
 	}
 
-	static async start(emulator: FeishuEmulator): Promise<N8nMain> {
+	static async start(app: FeishuApp): Promise<N8nMain> {
 		installCapturingLogger();
-		return new N8nMain(emulator, await useBinaryMode('memory'));
+		return new N8nMain(app, await useBinaryMode('memory'));
 	}
 
 	/** A workflow made active: trigger() runs in 'trigger' mode with the 'activate' activation. */
