@@ -265,8 +265,7 @@ async function longConnection(
 					heard ? '1' : '0',
 					'',
 					'',
-					heard?.[0]?.[0]?.binary ? 'with file' : '',
-					'',
+					heard?.[0]?.[0]?.binary ? 'its picture downloaded' : '',
 				],
 			],
 		),
@@ -495,21 +494,35 @@ export async function triggerPhase(
 	if (part('a')) await webhook(feishu, info, n8n, r);
 	const timers = trackTimers(TRIGGER_ONLY);
 	const active: ActiveWorkflow[] = [];
+	let deactivated = 0;
+	// Each part's workflows are deactivated when it ends, so the next part measures its own alone
+	// (every active workflow of the app gets every event); the last part's at e.
+	const deactivate = async () => {
+		for (const workflow of active.splice(0)) {
+			await workflow.close();
+			deactivated++;
+		}
+	};
 	try {
 		if (part('b')) active.push(...(await longConnection(feishu, n8n, r)));
-		if (part('c')) active.push(await acks(feishu, n8n, options.quick ? 20 : 60, r));
-		if (part('d')) active.push(await memory(feishu, n8n, r));
+		if (part('c')) {
+			await deactivate();
+			active.push(await acks(feishu, n8n, options.quick ? 20 : 60, r));
+		}
+		if (part('d')) {
+			await deactivate();
+			active.push(await memory(feishu, n8n, r));
+		}
 		if (!part('e')) return;
 		r.log('trigger e: deactivating every workflow');
 		const openBefore = (await feishu.call('lcStats')).open;
-		const deactivated = active.length;
-		for (const workflow of active.splice(0)) await workflow.close();
+		await deactivate();
 		await sleep(1000); // past the scaled ping interval and any close handshake
 		const stats = await feishu.call('lcStats');
 		const pending = timers.pending().length;
 		r.add(
 			r.table(
-				`Trigger e — deactivation of the ${deactivated} workflows still active`,
+				`Trigger e — after deactivating the ${deactivated} workflows of parts b–d (the last at this point)`,
 				[
 					'connections open before',
 					'after: at the emulator',
