@@ -40,6 +40,8 @@ export class FeishuImagesTrigger implements INodeType {
 				// The node writes Feishu's answer itself, before any download.
 				responseMode: 'onReceived',
 				path: 'feishu',
+				// Only the webhook way has a URL to paste into the console.
+				ndvHideUrl: '={{ $parameter["receiveVia"] !== "webhook" }}',
 			},
 		],
 		properties: triggerProperties,
