@@ -32,6 +32,7 @@ export const DOCUMENT_BLOCKS: FeishuEndpoint = {
 					{ regex: linkPattern('docx'), kind: 'direct' },
 					{ regex: linkPattern('wiki'), kind: 'wiki' },
 				],
+				wikiHolds: 'docx',
 			},
 		},
 		{

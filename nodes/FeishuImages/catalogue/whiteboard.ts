@@ -83,7 +83,68 @@ export const WHITEBOARD_DOWNLOAD: FeishuOperation = {
 	fileNameFrom: ['whiteboardId'],
 };
 
+/** All nodes of a board in one answer, no paging (the page's own codes differ from the image's). */
+export const WHITEBOARD_NODES: FeishuEndpoint = {
+	key: 'whiteboardNodes',
+	name: 'Whiteboard Nodes',
+	method: 'GET',
+	path: '/open-apis/board/v1/whiteboards/{whiteboard_id}/nodes',
+	parameters: WHITEBOARD.parameters,
+	tokenKinds: ['tenant', 'user'],
+	scopes: ['board:whiteboard:node:read'],
+	rateLimits: [{ requests: 10, perMs: 1000 }],
+	docsUrl:
+		'https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard-node/list',
+	codes: {
+		2890001: {
+			httpStatus: 400,
+			msg: 'invalid format',
+			hint: 'The parameters are malformed. Check the whiteboard ID.',
+			kind: 'fatal',
+		},
+		2890002: {
+			httpStatus: 400,
+			msg: 'invalid arg',
+			hint: 'A parameter is invalid. Check the whiteboard ID.',
+			kind: 'fatal',
+		},
+		2890006: {
+			httpStatus: 400,
+			msg: 'record missing',
+			hint: 'No such whiteboard. Check that the whiteboard ID is the block.token of a whiteboard block (block_type 43).',
+			kind: 'fatal',
+		},
+		2890007: { httpStatus: 401, msg: 'auth failed', hint: AUTH_FAILED_HINT, kind: 'fatal' },
+		2890008: { httpStatus: 403, msg: 'forbidden', hint: BOARD_FORBIDDEN_HINT, kind: 'fatal' },
+		2890009: {
+			httpStatus: 429,
+			msg: 'too many request',
+			hint: 'Feishu throttled the whiteboard API (10 requests per second). The node slows down by itself; raise Max Rate-Limit Wait or run the node again later.',
+			kind: 'rateLimit',
+		},
+		2891001: {
+			httpStatus: 500,
+			msg: 'server internal error',
+			hint: INTERNAL_ERROR_HINT,
+			kind: 'transient',
+		},
+	},
+};
+
+export const WHITEBOARD_GET_CONTENT: FeishuOperation = {
+	resource: 'whiteboard',
+	resourceName: 'Whiteboard',
+	operation: 'getContent',
+	operationName: 'Get Content',
+	action: "Get a whiteboard's content",
+	description:
+		"The board's nodes as a tree, its texts in reading order, and every Mermaid or PlantUML code block as a file (binary fields mermaid_1, plantuml_1…)",
+	endpoint: WHITEBOARD_NODES,
+	handler: 'whiteboardContent',
+	fileNameFrom: ['whiteboardId'],
+};
+
 export const WHITEBOARD_ROWS: ResourceRows = {
-	endpoints: [WHITEBOARD],
-	operations: [WHITEBOARD_DOWNLOAD],
+	endpoints: [WHITEBOARD, WHITEBOARD_NODES],
+	operations: [WHITEBOARD_DOWNLOAD, WHITEBOARD_GET_CONTENT],
 };
