@@ -141,7 +141,8 @@ const ID_KIND: UserKind = {
 					{
 						type: 'regex',
 						properties: {
-							regex: `\\s*${ID_CLASS}\\s*`,
+							// An optional ID may stay empty.
+							regex: parameter.required ? `\\s*${ID_CLASS}\\s*` : `\\s*(?:${ID_CLASS})?\\s*`,
 							errorMessage: `Not a valid ${parameter.label}: use ${ID_CHARACTERS}`,
 						},
 					},

@@ -93,6 +93,12 @@ const BASE_CODES: CodeTable = {
 		hint: 'Feishu could not read the request. Check the Filter: it must be Base\'s filter object, e.g. {"conjunction":"and","conditions":[…]}.',
 		kind: 'fatal',
 	},
+	99992402: {
+		httpStatus: 400,
+		msg: 'field validation failed',
+		hint: 'Feishu refused a value of the request (e.g. a page size above 500). Report this as a bug of the node, with the log ID.',
+		kind: 'fatal',
+	},
 };
 
 const BASE_SCOPES = ['base:record:retrieve', 'bitable:app', 'bitable:app:readonly'];

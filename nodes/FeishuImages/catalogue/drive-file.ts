@@ -2,7 +2,6 @@
  * Drive File: a file stored in Drive (云空间), e.g. a PDF someone uploaded; not an online
  * document (docx, sheet, Base). The page documents HTTP statuses, and Range.
  */
-import { INTERNAL_ERROR_HINT } from './codes';
 import { linkPattern } from './links';
 import type { FeishuEndpoint, FeishuOperation, ResourceRows } from './types';
 
@@ -61,7 +60,6 @@ export const DRIVE_FILE: FeishuEndpoint = {
 			msg: 'the file token is missing or the file was deleted',
 			hint: "No such file: check the token (the last part of the file's link), and that the file is still in Drive.",
 		},
-		500: { msg: 'server error', hint: INTERNAL_ERROR_HINT },
 	},
 };
 

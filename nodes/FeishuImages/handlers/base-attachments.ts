@@ -29,6 +29,8 @@ import { resolveWikiToken } from './wiki';
 
 /** A table is finite; a page_token that never ends is a bug on one side or the other. */
 const MAX_PAGES = 10_000;
+/** The list-fields page's maximum (records/search takes 500). */
+const FIELDS_PAGE_SIZE = 100;
 
 /** The table the item names: Base, table and view from the fields, else from the Base link. */
 interface TableRef {
@@ -75,17 +77,17 @@ async function eachPage(
 	values: ParameterValues,
 	itemIndex: number,
 	read: (data: IDataObject) => string | undefined,
-	body?: IDataObject,
+	page: { size: number; body?: IDataObject },
 ): Promise<void> {
 	let pageToken: string | undefined;
-	for (let page = 0; page < MAX_PAGES; page++) {
+	for (let count = 0; count < MAX_PAGES; count++) {
 		const request = buildRequest(
 			endpoint,
-			{ ...values, pageSize: SEARCH_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) },
+			{ ...values, pageSize: page.size, ...(pageToken ? { pageToken } : {}) },
 			itemIndex,
 			execution.connection,
 		);
-		if (body) request.body = body;
+		if (page.body) request.body = page.body;
 		pageToken = read(await fetchJson(execution.ctx, request, execution.transport));
 		if (!pageToken) return;
 	}
@@ -103,11 +105,18 @@ async function listFields(
 ): Promise<BaseField[]> {
 	const fields: BaseField[] = [];
 	const values = { baseId: table.appToken, tableId: table.tableId };
-	await eachPage(execution, BITABLE_FIELDS, values, itemIndex, (data) => {
-		const page = readFieldsPage(data);
-		fields.push(...page.fields);
-		return page.next;
-	});
+	await eachPage(
+		execution,
+		BITABLE_FIELDS,
+		values,
+		itemIndex,
+		(data) => {
+			const page = readFieldsPage(data);
+			fields.push(...page.fields);
+			return page.next;
+		},
+		{ size: FIELDS_PAGE_SIZE },
+	);
 	return fields;
 }
 
@@ -144,7 +153,7 @@ async function searchRecords(
 			records.push(...page.records.filter((r) => wanted.size === 0 || wanted.has(r.recordId)));
 			return page.next;
 		},
-		body,
+		{ size: SEARCH_PAGE_SIZE, body },
 	);
 	return records;
 }
