@@ -9,7 +9,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { CodeTable } from './codes';
 import { DRIVE_MEDIA } from './drive-media';
-import { linkPattern } from './links';
+import { linksWithWiki, PAGE_TOKEN } from './links';
 import type { EndpointParameter, FeishuEndpoint, FeishuOperation, ResourceRows } from './types';
 import { WIKI_NODE } from './wiki';
 
@@ -115,30 +115,16 @@ const tableParameter = (required: boolean): EndpointParameter => ({
 	placeholder: 'tblsRc9GRRXKqhvW',
 });
 
-const paging = (pageSize: boolean): EndpointParameter[] => [
-	...(pageSize
-		? [
-				{
-					name: 'pageSize',
-					label: 'Page Size',
-					apiName: 'page_size',
-					in: 'query',
-					kind: 'internal',
-					required: false,
-					description: 'Records per page (500, the most Feishu serves)',
-				} satisfies EndpointParameter,
-			]
-		: []),
-	{
-		name: 'pageToken',
-		label: 'Page Token',
-		apiName: 'page_token',
-		in: 'query',
-		kind: 'internal',
-		required: false,
-		description: 'The next page of a listing',
-	},
-];
+/** Records or fields per page: the handler sends the page's maximum. */
+const PAGE_SIZE: EndpointParameter = {
+	name: 'pageSize',
+	label: 'Page Size',
+	apiName: 'page_size',
+	in: 'query',
+	kind: 'internal',
+	required: false,
+	description: 'Entries per page (the most the page allows)',
+};
 
 export const BITABLE_SEARCH: FeishuEndpoint = {
 	key: 'bitableSearch',
@@ -156,15 +142,11 @@ export const BITABLE_SEARCH: FeishuEndpoint = {
 			description:
 				'The Base (app_token): the part after /base/ of its link, https://<tenant>.feishu.cn/base/<app_token>?table=<table_id>. A wiki link (…/wiki/<token>) works too when its page is a Base. The link\'s "table" and "view" are used when the fields below are empty.',
 			placeholder: 'bascnCMII2ORej2RItqpZZUNMIe',
-			url: {
-				example:
-					'https://example.feishu.cn/base/bascnCMII2ORej2RItqpZZUNMIe?table=tblsRc9GRRXKqhvW',
-				patterns: [
-					{ regex: linkPattern('base'), kind: 'direct' },
-					{ regex: linkPattern('wiki'), kind: 'wiki' },
-				],
-				wikiHolds: 'bitable',
-			},
+			url: linksWithWiki(
+				'base',
+				'https://example.feishu.cn/base/bascnCMII2ORej2RItqpZZUNMIe?table=tblsRc9GRRXKqhvW',
+				'bitable',
+			),
 		},
 		tableParameter(false),
 		{
@@ -178,7 +160,8 @@ export const BITABLE_SEARCH: FeishuEndpoint = {
 				'Only the records this view shows (vew…), the "view" of the Base link; empty: every record (or the link\'s view)',
 			placeholder: 'vewTpR1urY',
 		},
-		...paging(true),
+		PAGE_SIZE,
+		PAGE_TOKEN,
 	],
 	tokenKinds: ['tenant', 'user'],
 	scopes: BASE_SCOPES,
@@ -204,7 +187,8 @@ export const BITABLE_FIELDS: FeishuEndpoint = {
 			description: 'The Base (app_token)',
 		},
 		tableParameter(true),
-		...paging(true),
+		PAGE_SIZE,
+		PAGE_TOKEN,
 	],
 	tokenKinds: ['tenant', 'user'],
 	scopes: ['bitable:app', 'bitable:app:readonly'],

@@ -2,7 +2,7 @@
  * Drive File: a file stored in Drive (云空间), e.g. a PDF someone uploaded; not an online
  * document (docx, sheet, Base). The page documents HTTP statuses, and Range.
  */
-import { linkPattern } from './links';
+import { linksWithWiki, pathToken } from './links';
 import type { FeishuEndpoint, FeishuOperation, ResourceRows } from './types';
 
 export const DRIVE_FILE: FeishuEndpoint = {
@@ -11,25 +11,16 @@ export const DRIVE_FILE: FeishuEndpoint = {
 	method: 'GET',
 	path: '/open-apis/drive/v1/files/{file_token}/download',
 	parameters: [
-		{
-			name: 'fileToken',
-			label: 'File Token',
-			apiName: 'file_token',
-			in: 'path',
-			kind: 'id',
-			required: true,
+		pathToken('fileToken', 'File Token', 'file_token', {
 			description:
 				"The file's token: the last part of its link, https://<tenant>.feishu.cn/file/<token>, or the token a folder listing gives. A wiki link (…/wiki/<token>) works too when its page is a file.",
 			placeholder: 'boxcnrHpsg1QDqXAAAyachabcef',
-			url: {
-				example: 'https://example.feishu.cn/file/boxcnrHpsg1QDqXAAAyachabcef',
-				patterns: [
-					{ regex: linkPattern('file'), kind: 'direct' },
-					{ regex: linkPattern('wiki'), kind: 'wiki' },
-				],
-				wikiHolds: 'file',
-			},
-		},
+			url: linksWithWiki(
+				'file',
+				'https://example.feishu.cn/file/boxcnrHpsg1QDqXAAAyachabcef',
+				'file',
+			),
+		}),
 	],
 	ranges: {},
 	tokenKinds: ['tenant', 'user'],

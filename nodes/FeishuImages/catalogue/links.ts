@@ -1,3 +1,5 @@
+import type { EndpointParameter, UrlForm, WikiObjectType } from './types';
+
 /** Feishu, Lark, Lark's newer office domain and Feishu's pre-release. */
 const DOMAINS = '(?:feishu\\.cn|larksuite\\.com|larkoffice\\.com|feishu-pre\\.cn)';
 
@@ -31,4 +33,44 @@ export function isFeishuHost(hostname: string): boolean {
 /** A Feishu/Lark link `…/<segment>/<token>`: the regex's first group is the token. */
 export function linkPattern(segment: string): string {
 	return `^\\s*${HOST}/${segment}/([${TOKEN_CHARACTERS}]+)(?:[/?#].*)?\\s*$`;
+}
+
+/**
+ * The links of an object that may also sit in a wiki: its own `…/<segment>/<token>` and a wiki
+ * page `…/wiki/<token>` whose node must hold it (resolved by the wiki lookup).
+ */
+export function linksWithWiki(
+	segment: string,
+	example: string,
+	wikiHolds: WikiObjectType,
+): UrlForm {
+	return {
+		example,
+		patterns: [
+			{ regex: linkPattern(segment), kind: 'direct' },
+			{ regex: linkPattern('wiki'), kind: 'wiki' },
+		],
+		wikiHolds,
+	};
+}
+
+/** The next page of a listing: set by the handler from the previous page's page_token. */
+export const PAGE_TOKEN: EndpointParameter = {
+	name: 'pageToken',
+	label: 'Page Token',
+	apiName: 'page_token',
+	in: 'query',
+	kind: 'internal',
+	required: false,
+	description: "The listing's next page, from the previous page's page_token",
+};
+
+/** A token the user gives, put into the path: "By ID", and "By URL" where `more.url` says. */
+export function pathToken(
+	name: string,
+	label: string,
+	apiName: string,
+	more: Pick<EndpointParameter, 'description' | 'placeholder' | 'url'>,
+): EndpointParameter {
+	return { name, label, apiName, in: 'path', kind: 'id', required: true, ...more };
 }

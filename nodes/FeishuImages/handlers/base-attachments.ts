@@ -23,7 +23,7 @@ import { buildRequest, type ParameterValues } from '../transport/build-request';
 import { inputError } from '../transport/errors';
 import { fetchJson } from '../transport/request';
 import { downloadToItem, mapConcurrent, numbered } from './download-item';
-import { asNodeError, errorItem } from './error-item';
+import { failedOne } from './error-item';
 import type { Handler, ItemInput } from './handler';
 import { resolveWikiToken } from './wiki';
 
@@ -70,24 +70,21 @@ async function tableOf(execution: ExecutionContext, item: ItemInput): Promise<Ta
 	};
 }
 
-/** Every page of a listing, in order; `read` takes a page's data and gives its next token. */
+/** Every page of a listing of the table, in order; `read` takes a page's data, gives the next token. */
 async function eachPage(
 	execution: ExecutionContext,
-	endpoint: FeishuEndpoint,
-	values: ParameterValues,
+	listing: { endpoint: FeishuEndpoint; table: TableRef; size: number; body?: IDataObject },
 	itemIndex: number,
 	read: (data: IDataObject) => string | undefined,
-	page: { size: number; body?: IDataObject },
 ): Promise<void> {
+	const { endpoint, table, size, body } = listing;
 	let pageToken: string | undefined;
 	for (let count = 0; count < MAX_PAGES; count++) {
-		const request = buildRequest(
-			endpoint,
-			{ ...values, pageSize: page.size, ...(pageToken ? { pageToken } : {}) },
-			itemIndex,
-			execution.connection,
-		);
-		if (page.body) request.body = page.body;
+		const values: ParameterValues = { baseId: table.appToken, tableId: table.tableId };
+		values.pageSize = size;
+		if (pageToken) values.pageToken = pageToken;
+		const request = buildRequest(endpoint, values, itemIndex, execution.connection);
+		if (body) request.body = body;
 		pageToken = read(await fetchJson(execution.ctx, request, execution.transport));
 		if (!pageToken) return;
 	}
@@ -104,19 +101,12 @@ async function listFields(
 	itemIndex: number,
 ): Promise<BaseField[]> {
 	const fields: BaseField[] = [];
-	const values = { baseId: table.appToken, tableId: table.tableId };
-	await eachPage(
-		execution,
-		BITABLE_FIELDS,
-		values,
-		itemIndex,
-		(data) => {
-			const page = readFieldsPage(data);
-			fields.push(...page.fields);
-			return page.next;
-		},
-		{ size: FIELDS_PAGE_SIZE },
-	);
+	const listing = { endpoint: BITABLE_FIELDS, table, size: FIELDS_PAGE_SIZE };
+	await eachPage(execution, listing, itemIndex, (data) => {
+		const page = readFieldsPage(data);
+		fields.push(...page.fields);
+		return page.next;
+	});
 	return fields;
 }
 
@@ -135,26 +125,19 @@ async function searchRecords(
 		filter: query.filter,
 		fieldNames: query.fieldNames,
 	});
-	const values = { baseId: table.appToken, tableId: table.tableId };
-	await eachPage(
-		execution,
-		endpoint,
-		values,
-		itemIndex,
-		(data) => {
-			const page = readRecordsPage(data);
-			if (page.pagingBroken) {
-				throw new NodeOperationError(
-					execution.ctx.getNode(),
-					'Feishu said more records follow but sent no page_token',
-					{ itemIndex },
-				);
-			}
-			records.push(...page.records.filter((r) => wanted.size === 0 || wanted.has(r.recordId)));
-			return page.next;
-		},
-		{ size: SEARCH_PAGE_SIZE, body },
-	);
+	const listing = { endpoint, table, size: SEARCH_PAGE_SIZE, body };
+	await eachPage(execution, listing, itemIndex, (data) => {
+		const page = readRecordsPage(data);
+		if (page.pagingBroken) {
+			throw new NodeOperationError(
+				execution.ctx.getNode(),
+				'Feishu said more records follow but sent no page_token',
+				{ itemIndex },
+			);
+		}
+		records.push(...page.records.filter((r) => wanted.size === 0 || wanted.has(r.recordId)));
+		return page.next;
+	});
 	return records;
 }
 
@@ -207,7 +190,6 @@ export const downloadBaseAttachments: Handler = async (execution, operation, ite
 	const attachments = records.flatMap((record) =>
 		attachmentsOfRecord(record, selected.fields).map((found) => ({ found, record })),
 	);
-	const continueOnFail = ctx.continueOnFail();
 	return await mapConcurrent(attachments, execution.concurrency, async ({ found, record }, at) => {
 		const origin: IDataObject = {
 			resource: operation.resource,
@@ -235,10 +217,8 @@ export const downloadBaseAttachments: Handler = async (execution, operation, ite
 		if ('done' in outcome) {
 			return withJson(outcome.done, found, origin, withFields ? record : undefined);
 		}
-		const error = asNodeError(ctx, outcome.error, itemIndex);
-		error.message = `The attachment "${found.attachment.name ?? found.attachment.fileToken}" of record ${found.recordId}, field "${found.field.name}": ${error.message}`;
-		if (continueOnFail) return errorItem(error, itemIndex, origin);
-		throw error;
+		const what = `The attachment "${found.attachment.name ?? found.attachment.fileToken}" of record ${found.recordId}, field "${found.field.name}"`;
+		return failedOne(ctx, outcome.error, itemIndex, what, origin);
 	});
 };
 

@@ -40,6 +40,14 @@ const REFETCH_BACKOFF_MS = 300;
 
 type DownloadWay = 'plain' | 'ranges' | 'plainThenRanges';
 
+/** One way of downloading a file into `store`. */
+type FileDownload = <T extends Stored>(
+	ctx: IExecuteFunctions,
+	request: DownloadRequest,
+	options: TransportOptions,
+	store: (answer: FileAnswer) => Promise<T>,
+) => Promise<T>;
+
 /** How the endpoint's row says this request's file is fetched. */
 function wayOf(request: DownloadRequest): DownloadWay {
 	const ranges = request.endpoint.ranges;
@@ -71,13 +79,8 @@ export async function downloadFile<T extends Stored>(
 }
 
 /** One request; a file shorter than its Content-Length is a transient fault, fetched again. */
-async function downloadWhole<T extends Stored>(
-	ctx: IExecuteFunctions,
-	request: DownloadRequest,
-	options: TransportOptions,
-	store: (answer: FileAnswer) => Promise<T>,
-): Promise<T> {
-	return await callFeishu(ctx, request, options, async (response) => {
+const downloadWhole: FileDownload = async (ctx, request, options, store) =>
+	await callFeishu(ctx, request, options, async (response) => {
 		const answer = await readFileAnswer(request.endpoint, response);
 		const stored = await store(answer);
 		if (answer.contentLength !== undefined && stored.size !== answer.contentLength) {
@@ -89,7 +92,6 @@ async function downloadWhole<T extends Stored>(
 		}
 		return stored;
 	});
-}
 
 /** `Range: bytes=start-end` through the paced, retrying call; an error answer is Feishu's error. */
 function rangeFetcher(
@@ -123,12 +125,7 @@ function rangeFetcher(
  * breaks off is asked for again from its first missing byte. A chunk request Feishu refused
  * after the transport's own retries ends the download with Feishu's error.
  */
-async function downloadInRanges<T extends Stored>(
-	ctx: IExecuteFunctions,
-	request: DownloadRequest,
-	options: TransportOptions,
-	store: (answer: FileAnswer) => Promise<T>,
-): Promise<T> {
+const downloadInRanges: FileDownload = async (ctx, request, options, store) => {
 	const download = await openRangedDownload(rangeFetcher(ctx, request, options), {
 		probeBytes: CHUNK_BYTES,
 		chunkBytes: CHUNK_BYTES,
@@ -155,7 +152,7 @@ async function downloadInRanges<T extends Stored>(
 		);
 	}
 	return outcome.stored;
-}
+};
 
 /** Feishu's own error as it is; a ranged download that could not be completed, said plainly. */
 function failedRanges(
