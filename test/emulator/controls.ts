@@ -7,6 +7,7 @@ import { EmulatorFixtures } from './fixtures';
 import { FaultQueue, RandomFaults, SlidingWindowLimiter } from './faults';
 import type { EmulatorSettings } from './route-context';
 import { EMULATED_ENDPOINTS, ROUTE_TABLE } from './route-table';
+import { Sources } from './sources';
 import { OAuthGrants, TokenStore } from './tokens';
 import type {
 	AuthorizationCodeOptions,
@@ -19,7 +20,7 @@ import type {
 	RequestLogEntry,
 } from './types';
 
-export class EmulatorControls extends EmulatorFixtures implements EmulatorSettings {
+export abstract class EmulatorControls extends EmulatorFixtures implements EmulatorSettings {
 	readonly appId: string;
 	readonly appSecret: string;
 	readonly helpdeskId: string;
@@ -45,6 +46,11 @@ export class EmulatorControls extends EmulatorFixtures implements EmulatorSettin
 
 	counters: EmulatorCounters = zeroCounters();
 	requestLog: RequestLogEntry[] = [];
+	/**
+	 * Issue 17's sources (sources/): their fixtures (Drive files, Bases, whiteboard nodes), the
+	 * knobs of ranged answers (the 234037 cap, cuts, ignore-Range), their own limits and counts.
+	 */
+	readonly sources: Sources = new Sources(this, this.files.driveFile);
 
 	protected readonly tokens = new TokenStore();
 	protected readonly grants = new OAuthGrants();
@@ -53,6 +59,9 @@ export class EmulatorControls extends EmulatorFixtures implements EmulatorSettin
 	protected readonly faults = new FaultQueue();
 	protected randomFaults: RandomFaults | undefined;
 	protected readonly limiters = new Map<EndpointName, SlidingWindowLimiter>();
+
+	/** The server's origin (server.ts); Base fixtures put it in their attachments' urls. */
+	abstract get baseUrl(): string;
 
 	protected constructor(opts: EmulatorOptions) {
 		super();
@@ -201,5 +210,6 @@ export class EmulatorControls extends EmulatorFixtures implements EmulatorSettin
 	resetCounters(): void {
 		this.counters = zeroCounters();
 		this.requestLog = [];
+		this.sources.resetCounters();
 	}
 }

@@ -46,7 +46,8 @@ async function serveFile<K extends DownloadEndpoint>(
 	const found = spec.lookup(request, ctx.files[endpoint]) ?? spec.notFound;
 	if (!('body' in found)) return refuse(reply, found);
 	const range = spec.ranges ? req.headers.range : undefined;
-	return reply.file(found, range);
+	// The ranged endpoints (message resources, Drive files, Drive media) answer through sources/.
+	return ctx.sources.serveFile(endpoint, request, reply, found) ?? reply.file(found, range);
 }
 
 /** Every file endpoint of FILE_ENDPOINTS as a route table entry, served by serveFile. */

@@ -21,6 +21,8 @@ import { GET, perSecond } from './endpoint-spec';
 import type { EndpointSpec, Refusal } from './endpoint-spec';
 import type { FileFixture } from './reply';
 import type { EndpointName } from './route-table';
+import { DRIVE_FILE_ENDPOINT } from './sources/endpoints';
+import type { DriveFileFixture } from './sources/endpoints';
 import type { TokenKind } from './tokens';
 import type { MessageResourceType } from './types';
 
@@ -74,6 +76,7 @@ export interface FileStores {
 	lingoFile: FileFixture;
 	messageResource: MessageResourceFixture;
 	driveMedia: DriveMediaFixture;
+	driveFile: DriveFileFixture;
 }
 
 /** The store key of fixtures named by two ids (ticket and message, message and file key). */
@@ -219,6 +222,7 @@ export const FILE_ENDPOINTS: { readonly [K in DownloadEndpoint]: FileEndpoint<Fi
 			return media.forbidden ? { status: 403 } : media;
 		},
 	},
+	driveFile: DRIVE_FILE_ENDPOINT,
 };
 
 export const DOWNLOAD_ENDPOINTS = Object.keys(FILE_ENDPOINTS) as readonly DownloadEndpoint[];

@@ -39,3 +39,15 @@ export { EMULATED_ENDPOINTS, ROUTE_TABLE } from './route-table';
 export type { EndpointSpec, ErrorTable, RateLimit, Refusal } from './endpoint-spec';
 export type { EmulatedEndpoint } from './route-context';
 export type * from './types';
+export {
+	BITABLE_ERRORS,
+	BITABLE_RETRYABLE,
+	DRIVE_FILE_ERRORS,
+	MERMAID_SOURCE,
+	MESSAGE_RESOURCE_CAP,
+	PLANTUML_SOURCE,
+	sampleWhiteboardNodes,
+	Sources,
+	WHITEBOARD_NODE_ERRORS,
+} from './sources';
+export type * from './sources/types';

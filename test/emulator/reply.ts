@@ -158,6 +158,27 @@ export class Reply {
 		return this.json(404, { code: 404, msg: '404 page not found', error: { log_id: this.logId } });
 	}
 
+	/**
+	 * For sources/ranged.ts: records and writes the head as send() does (Content-Length
+	 * `length`, X-Tt-Logid), then lets `write` deliver, cut or delay the body.
+	 */
+	async stream(
+		status: number,
+		headers: OutgoingHttpHeaders,
+		length: number,
+		write: (res: ServerResponse) => Promise<void>,
+	): Promise<void> {
+		const res = this.res;
+		if (res.headersSent || res.destroyed) return;
+		this.hooks.record(status, this.code);
+		res.writeHead(status, {
+			...headers,
+			'Content-Length': String(length),
+			'X-Tt-Logid': this.logId,
+		});
+		await write(res);
+	}
+
 	private async send(status: number, headers: OutgoingHttpHeaders, body: Body): Promise<void> {
 		const res = this.res;
 		if (res.headersSent || res.destroyed) return;

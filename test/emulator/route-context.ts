@@ -10,6 +10,7 @@ import type { EndpointSpec } from './endpoint-spec';
 import type { DownloadEndpoint, FileStores } from './file-endpoints';
 import type { Reply } from './reply';
 import type { Route } from './route-match';
+import type { Sources } from './sources';
 import type { OAuthGrants, TokenStore } from './tokens';
 import type { WikiNodeStore } from './wiki';
 
@@ -39,6 +40,8 @@ export interface RouteContext {
 	readonly files: FileMaps;
 	readonly documents: DocumentStore;
 	readonly wikiNodes: WikiNodeStore;
+	/** Issue 17's sources: ranged answers, Drive files, Bases, whiteboard nodes (sources/). */
+	readonly sources: Sources;
 }
 
 /**

@@ -13,11 +13,23 @@ import { FILE_DOWNLOAD_ENDPOINTS } from './file-downloads';
 import type { DownloadEndpoint } from './file-endpoints';
 import { OAUTH_TOKEN_ENDPOINT } from './oauth-token';
 import type { EmulatedEndpoint } from './route-context';
+import {
+	BITABLE_FIELDS_ENDPOINT,
+	BITABLE_SEARCH_ENDPOINT,
+	WHITEBOARD_NODES_ENDPOINT,
+} from './sources/endpoints';
+import type { SourceJsonEndpoint } from './sources/types';
 import { TENANT_TOKEN_ENDPOINT } from './tenant-token';
 import { WIKI_NODE_ENDPOINT } from './wiki';
 
 export type EndpointName =
-	DownloadEndpoint | 'token' | 'documentBlocks' | 'wikiNode' | 'oauthToken' | 'oauthAuthorize';
+	| DownloadEndpoint
+	| 'token'
+	| 'documentBlocks'
+	| 'wikiNode'
+	| 'oauthToken'
+	| 'oauthAuthorize'
+	| SourceJsonEndpoint;
 
 /** Every endpoint by name: its spec (route, page, errors, limits) and its handler. */
 export const ROUTE_TABLE: { readonly [K in EndpointName]: EmulatedEndpoint } = {
@@ -26,6 +38,9 @@ export const ROUTE_TABLE: { readonly [K in EndpointName]: EmulatedEndpoint } = {
 	wikiNode: WIKI_NODE_ENDPOINT,
 	oauthAuthorize: CONSENT_PAGE_ENDPOINT,
 	oauthToken: OAUTH_TOKEN_ENDPOINT,
+	bitableFields: BITABLE_FIELDS_ENDPOINT,
+	bitableSearch: BITABLE_SEARCH_ENDPOINT,
+	whiteboardNodes: WHITEBOARD_NODES_ENDPOINT,
 	...FILE_DOWNLOAD_ENDPOINTS,
 };
 

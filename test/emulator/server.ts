@@ -35,8 +35,8 @@ export class FeishuEmulator extends EmulatorControls {
 
 	private constructor(opts: EmulatorOptions) {
 		super(opts);
-		const { tokens, grants, apps, files, documents, wikiNodes } = this;
-		this.context = { settings: this, tokens, grants, apps, files, documents, wikiNodes };
+		const { tokens, grants, apps, files, documents, wikiNodes, sources } = this;
+		this.context = { settings: this, tokens, grants, apps, files, documents, wikiNodes, sources };
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((err: unknown) => crash(res, err));
 		});

@@ -20,6 +20,7 @@ describe('error tables', () => {
 		lingoFile: '/open-apis/lingo/v1/files/box1/download',
 		messageResource: '/open-apis/im/v1/messages/om_1/resources/f1?type=file',
 		driveMedia: DRIVE('box1'),
+		driveFile: '/open-apis/drive/v1/files/box1/download',
 	};
 
 	const rows = Object.values(FILE_ENDPOINTS).flatMap((spec) =>
