@@ -64,11 +64,44 @@ beforeAll(async () => {
 		{ image: 'ExampleImageOne' },
 		{ whiteboard: 'ExampleBoardPictures' },
 	]);
+	addExampleBase(h);
 });
+
+/** The Base of base-attachments-to-s3.json: photos in a table with advanced permissions. */
+function addExampleBase(harness: Harness) {
+	const photo = (token: string, name: string) => {
+		const bytes = harness.emulator.addDriveMedia(token);
+		return { file_token: token, name, size: bytes.length, type: 'image/png', url: '', tmp_url: '' };
+	};
+	harness.emulator.sources.addBitableTable({
+		appToken: 'ExampleBaseAssets',
+		tableId: 'tblExampleAssets',
+		fields: [
+			{ field_id: 'fldExampleName', field_name: 'Name', type: 1, ui_type: 'Text' },
+			{ field_id: 'fldExamplePhotos', field_name: 'Photos', type: 17, ui_type: 'Attachment' },
+		],
+		records: [
+			{
+				record_id: 'recExampleShelf',
+				fields: { Name: 'Shelf', Photos: [photo('boxExampleShelf', 'shelf.png')] },
+				created_time: 0,
+				last_modified_time: 0,
+			},
+			{
+				record_id: 'recExampleDesk',
+				fields: { Name: 'Desk', Photos: [photo('boxExampleDesk', 'desk.png')] },
+				created_time: 0,
+				last_modified_time: 0,
+			},
+		],
+		advancedPermissions: true,
+	});
+}
 afterAll(async () => await h.close());
 
 it('there are the promised examples', () => {
 	expect(examples.map(([file]) => file).sort()).toEqual([
+		'base-attachments-to-s3.json',
 		'changed-pictures-to-email.json',
 		'chat-pictures-to-drive.json',
 		'chat-screenshots-to-ai.json',
