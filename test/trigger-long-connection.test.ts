@@ -8,10 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 
+import { resolveWebhookDescriptionField, Workflow } from 'n8n-workflow';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { FeishuImagesTrigger } from '../nodes/FeishuImagesTrigger/FeishuImagesTrigger.node';
 import { openConnectionCount } from '../nodes/FeishuImagesTrigger/long-connection/registry';
+import { TestNodeTypes } from './engine';
 import { FeishuEmulator } from './emulator';
 import { messageEvent, type MessageEventOptions } from './emulator/events/webhook-events';
 import { trackTimers, TRIGGER_ONLY } from './support/timers';
@@ -348,10 +350,49 @@ describe('the panel', () => {
 		expect(notices.join('\n')).toMatch(/im:message\.group_msg/);
 	});
 
-	it('the webhook URL is shown only for the webhook way', () => {
-		const [webhook] = description.webhooks ?? [];
-		expect(webhook.ndvHideUrl).toBe('={{ $parameter["receiveVia"] !== "webhook" }}');
-	});
+	it.each([
+		// The long connection has no webhook: n8n registers none, so a test listen runs trigger().
+		['longConnection', undefined, true],
+		['webhook', 'feishu', false],
+	] as const)(
+		'Receive Events Via %s: webhook path %s, URL hidden %s — the same natively and by the expression engine',
+		async (receiveVia, path, hideUrl) => {
+			const [webhook] = description.webhooks ?? [];
+			const node = {
+				id: 'trigger',
+				name: 'Feishu Images Trigger',
+				type: 'test.feishuImagesTrigger',
+				typeVersion: 1,
+				position: [0, 0] as [number, number],
+				parameters: { receiveVia },
+			};
+			// What n8n 2.41 does first: the resolver declared beside the template, no isolate.
+			expect(resolveWebhookDescriptionField(node, webhook, 'path')).toEqual({
+				resolved: true,
+				value: path,
+			});
+			expect(resolveWebhookDescriptionField(node, webhook, 'ndvHideUrl')).toEqual({
+				resolved: true,
+				value: hideUrl,
+			});
+			// What older n8n (and 2.41 when parameters hold expressions) does: the template.
+			const workflow = new Workflow({
+				nodes: [node],
+				connections: {},
+				active: false,
+				nodeTypes: new TestNodeTypes({ 'test.feishuImagesTrigger': new FeishuImagesTrigger() }),
+			});
+			await workflow.expression.acquireIsolate();
+			try {
+				const evaluate = (template: unknown) =>
+					workflow.expression.getSimpleParameterValue(node, template as string, 'internal', {});
+				expect(evaluate(webhook.path)).toBe(path);
+				expect(evaluate(webhook.ndvHideUrl)).toBe(hideUrl);
+			} finally {
+				await workflow.expression.releaseIsolate();
+			}
+		},
+	);
 
 	it('the group chat type says which scope it needs', () => {
 		const filters = description.properties.find((p) => p.name === 'filters');
