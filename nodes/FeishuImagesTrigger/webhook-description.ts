@@ -9,9 +9,10 @@ import type { IDataObject, IWebhookDescription } from 'n8n-workflow';
  *   for a test request that never comes), and an active workflow opens no URL. n8n logs "No
  *   webhook path could be found" once per activation in that mode.
  * - n8n-workflow 2.41 resolves a description field natively when it carries a resolver made by
- *   `webhookDescriptionFields`; otherwise every webhook request of a community trigger evaluates
- *   the templates in an isolate (~80 ms of CPU each). Older n8n-workflow versions lack the helper
- *   and read the same templates.
+ *   `webhookDescriptionFields` (n8n reads the path on every request and at every activation);
+ *   older versions lack the helper and evaluate the same templates. n8n 2.41 still takes an
+ *   expression isolate for each webhook request of any node but its own Webhook node
+ *   (`LiveWebhooks.webhookPhaseNeedsIsolate`): the README says which engine setting lifts that.
  *
  * The functions are inlined into the templates as their source (n8n's `fromFunction`), so they
  * must stay self-contained: no outer names.
