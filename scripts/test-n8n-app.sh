@@ -60,5 +60,32 @@ counted node scripts/n8n-app/app-test.mjs output "$WORK/result-2.json" "$EMU_STA
 emu_call stats >"$WORK/emulator-stats.json"
 counted node scripts/n8n-app/app-test.mjs emulator "$WORK/emulator-stats.json" 1 2
 
+# ---- Feishu Images Trigger: active workflows in a running n8n (issue 16) -------------------------
+step "trigger: import a credential with Verification Token + Encrypt Key and two workflows; publish them"
+mkdir -p "$WORK/trigger"
+node scripts/n8n-app/app-test.mjs trigger-fixtures "$EMU_STATE" "$WORK/trigger" both
+n8n import-trigger-credentials import:credentials --input="$WORK/trigger/credentials.json"
+n8n import-trigger-workflows import:workflow --separate --input="$WORK/trigger/workflows"
+for id in FeishuTrigWebhk01 FeishuTrigLongC01; do
+  n8n "publish-$id" publish:workflow --id="$id"
+done
+
+step "trigger: n8n start (both workflows active)"
+N8N_MAIN_PORT=$(free_port)
+start_bg n8n-main env N8N_PORT="$N8N_MAIN_PORT" N8N_RUNNERS_BROKER_PORT="$(free_port)" node "$N8N_BIN" start
+N8N_MAIN_PID=$LAST_PID
+N8N_URL="http://127.0.0.1:$N8N_MAIN_PORT"
+wait_http "$N8N_URL/healthz/readiness" 120 "$N8N_MAIN_PID" \
+  || { tail -40 "$WORK/n8n-main.log"; fail "n8n did not come up"; }
+wait_webhook_registered "$N8N_URL/webhook/2f5b7c1e-8d4a-4b6f-9e3c-0a1b2c3d4e51/feishu" "$N8N_MAIN_PID" \
+  || { tail -40 "$WORK/n8n-main.log"; fail "n8n did not register the trigger's production webhook"; }
+echo "n8n main pid $N8N_MAIN_PID at $N8N_URL; production webhook registered"
+
+step "trigger via webhook: the emulator POSTs sealed events to the production URL"
+counted node scripts/n8n-app/app-test.mjs trigger-webhook "$N8N_URL" "$EMU_CONTROL" "$EMU_STATE"
+step "trigger via long connection: the emulator pushes events over the WebSocket"
+counted node scripts/n8n-app/app-test.mjs trigger-long-connection "$N8N_URL" "$EMU_CONTROL" "$EMU_STATE" 1
+stop_pid "$N8N_MAIN_PID"
+
 echo
 echo "test:n8n: n8n $N8N_VERSION (Node $(node --version)) loaded n8n-nodes-feishu-images from its packed tarball as a community package and ran Manual Trigger -> Feishu Images twice. Total $(elapsed "$T0")s (n8n install/cache check ${N8N_TEST_T_APP:-0}s, from first execute $(elapsed "$T_EXEC")s)."

@@ -25,6 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { FeishuEmulator, makePng } from '../../test/emulator';
 import type { EndpointName } from '../../test/emulator';
 import { addAppFixtures, sha256 } from './fixtures';
+import { triggerHandlers } from './trigger-controls';
 
 let emulator: FeishuEmulator;
 /** TCP connections accepted so far (the plain axios loop keeps its sockets alive; does the node?). */
@@ -112,6 +113,8 @@ const handlers = {
 		setImmediate(() => void stop());
 		return true;
 	},
+	// ---- Feishu Images Trigger: events delivered both ways (scripts/emulator/trigger-controls.ts)
+	...triggerHandlers(() => emulator),
 };
 
 export type EmulatorHandlers = typeof handlers;
