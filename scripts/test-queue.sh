@@ -231,6 +231,20 @@ step "Feishu Images Trigger: events over the long connection of the leader main,
 TRIGGER_EVENTS=${QUEUE_TRIGGER_EVENTS:-12}
 counted node scripts/n8n-app/queue-test.mjs trigger "http://127.0.0.1:$MAIN_PORT" "$EMU_CONTROL" "$TRIGGER_EVENTS" "$WORK/trigger-ids.txt"
 CHECK_IDS=$(cat "$WORK/trigger-ids.txt" 2>/dev/null) check_workers 0 "trigger" "$TRIGGER_EVENTS"
+# The trigger's binaries as n8n stored them: rows of binary_data with the emulator's sha256.
+if [ -f "$WORK/trigger-ids.txt.sha256" ]; then
+  psql_n8n "select encode(sha256(data), 'hex') || ' ' || \"sourceType\" || ':' || \"sourceId\" from binary_data" >"$WORK/trigger-binary-rows.txt"
+  matched=0
+  while read -r sha; do
+    [ -n "$sha" ] && grep -q "^$sha " "$WORK/trigger-binary-rows.txt" && matched=$((matched + 1))
+  done <"$WORK/trigger-ids.txt.sha256"
+  sources=$(grep -Ff "$WORK/trigger-ids.txt.sha256" "$WORK/trigger-binary-rows.txt" | cut -d' ' -f2 | sort | uniq -c | awk '{printf "%s x %s; ", $1, $2}')
+  if [ "$matched" = "$TRIGGER_EVENTS" ]; then
+    check_pass "trigger: the $matched pictures are in Postgres (binary_data, mode database) byte-exact (stored as: ${sources:-none})"
+  else
+    check_fail "trigger: $matched of $TRIGGER_EVENTS pictures found byte-exact in Postgres binary_data (stored as: ${sources:-none})"
+  fi
+fi
 
 step "stop n8n"
 for pid in "${WORKER_PIDS[@]}" "$MAIN_PID"; do stop_pid "$pid"; done
