@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Webhook throughput of Feishu Images Trigger in the REAL n8n app, beside n8n's own Webhook node
-# (issue 16; numbers in BENCHMARKS.md). For each expression engine (n8n's default, then
-# N8N_EXPRESSION_ENGINE=legacy) one `n8n start` (SQLite, binaries in the filesystem) with two
+# (issue 16; numbers in BENCHMARKS.md). For each expression engine setting (BENCH_ENGINES) one
+# `n8n start` (SQLite, binaries in the filesystem) with two
 # active workflows: the trigger (webhook way, Verification Token + Encrypt Key, pictures
 # downloaded) and n8n-nodes-base.webhook (POST, answers at once). The emulator pushes sealed
 # `im.message.receive_v1` events at BENCH_RATES (3,5,10,20,30 per second) for BENCH_SECONDS (20)
 # each, to one node then the other, and records every answer's time; a node's rate is the
 # highest at which every answer was a 200 within Feishu's 3 s (p99 and max). Also the URL check
 # (challenge) at 5/s. Prints the table; ends with `N passed, N failed` (a pass = measured).
-# Env: BENCH_RATES, BENCH_SECONDS, BENCH_ENGINES (default,legacy), and those of
+# Env: BENCH_RATES, BENCH_SECONDS, BENCH_ENGINES (default,legacy,lazy: lazy = the default engine
+# with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true; any other word = N8N_EXPRESSION_ENGINE), those of
 # scripts/n8n-app/lib.sh (N8N_SKIP_BUILD=1, N8N_TEST_KEEP=1, N8N_TEST_NETNS=0 ...).
 set -euo pipefail
 . "$(dirname "$0")/n8n-app/lib.sh"
@@ -28,11 +29,16 @@ n8n import-workflows import:workflow --separate --input="$WORK/fixtures/workflow
 for id in FeishuTrigWebhk01 FeishuBenchBuiltin; do n8n "publish-$id" publish:workflow --id="$id"; done
 
 RESULTS=()
-IFS=, read -r -a ENGINES <<<"${BENCH_ENGINES:-default,legacy}"
+IFS=, read -r -a ENGINES <<<"${BENCH_ENGINES:-default,legacy,lazy}"
 for engine in "${ENGINES[@]}"; do
   step "n8n start, expression engine: $engine"
   port=$(free_port)
-  if [ "$engine" = default ]; then engine_env=(); else engine_env=(N8N_EXPRESSION_ENGINE="$engine"); fi
+  case "$engine" in
+    default) engine_env=() ;;
+    # n8n's default engine, taking an isolate only when an expression is evaluated.
+    lazy) engine_env=(N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true) ;;
+    *) engine_env=(N8N_EXPRESSION_ENGINE="$engine") ;;
+  esac
   start_bg "n8n-$engine" env "${engine_env[@]}" N8N_PORT="$port" N8N_RUNNERS_BROKER_PORT="$(free_port)" node "$N8N_BIN" start
   pid=$LAST_PID
   url="http://127.0.0.1:$port"
