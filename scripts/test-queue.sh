@@ -235,7 +235,7 @@ CHECK_IDS=$(cat "$WORK/trigger-ids.txt" 2>/dev/null) check_workers 0 "trigger" "
 if [ -f "$WORK/trigger-ids.txt.sha256" ]; then
   psql_n8n "select encode(sha256(data), 'hex') || ' ' || \"sourceType\" || ':' || \"sourceId\" from binary_data" >"$WORK/trigger-binary-rows.txt"
   matched=0
-  while read -r sha; do
+  while read -r sha || [ -n "$sha" ]; do
     [ -n "$sha" ] && grep -q "^$sha " "$WORK/trigger-binary-rows.txt" && matched=$((matched + 1))
   done <"$WORK/trigger-ids.txt.sha256"
   sources=$(grep -Ff "$WORK/trigger-ids.txt.sha256" "$WORK/trigger-binary-rows.txt" | cut -d' ' -f2 | sort | uniq -c | awk '{printf "%s x %s; ", $1, $2}')
