@@ -7,7 +7,7 @@
 # `im.message.receive_v1` events at BENCH_RATES (3,5,10,20,30 per second) for BENCH_SECONDS (20)
 # each, to one node then the other, and records every answer's time; a node's rate is the
 # highest at which every answer was a 200 within Feishu's 3 s (p99 and max). Also the URL check
-# (challenge) at 5/s. Prints the table; ends with `N passed, N failed` (a pass = measured).
+# (challenge) at 2/s for 10 s. Prints the table; ends with `N passed, N failed` (a pass = measured).
 # Env: BENCH_RATES, BENCH_SECONDS, BENCH_ENGINES (default,legacy,lazy: lazy = the default engine
 # with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true; any other word = N8N_EXPRESSION_ENGINE), those of
 # scripts/n8n-app/lib.sh (N8N_SKIP_BUILD=1, N8N_TEST_KEEP=1, N8N_TEST_NETNS=0 ...).
