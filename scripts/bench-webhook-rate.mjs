@@ -73,7 +73,12 @@ async function drain(rest, maxMs = 60_000) {
 	const until = Date.now() + maxMs;
 	let last = -1;
 	while (Date.now() < until) {
-		const data = await rest.json('GET', '/executions?limit=1');
+		// An overloaded n8n may answer 503 ("Database is not ready!") for a while: wait it out.
+		const data = await rest.json('GET', '/executions?limit=1').catch(() => undefined);
+		if (!data) {
+			await sleep(2000);
+			continue;
+		}
 		const done = data.results?.[0]?.status !== 'running' && data.results?.[0]?.status !== 'new';
 		if (data.count === last && done) return;
 		last = data.count;
