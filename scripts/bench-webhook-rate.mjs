@@ -69,7 +69,7 @@ function fixtures(stateFile, outDir) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until n8n has finished what the last step started (executions stop appearing). */
-async function drain(rest, maxMs = 60_000) {
+async function drain(rest, maxMs = 120_000) {
 	const until = Date.now() + maxMs;
 	let last = -1;
 	while (Date.now() < until) {
