@@ -32,6 +32,7 @@ const BUILTIN_PATH = 'bench-builtin-webhook';
 const DEADLINE_MS = 3000;
 const RATES = (process.env.BENCH_RATES ?? '3,5,10,20,30').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const NODES = (process.env.BENCH_NODES ?? 'trigger,builtin').split(',');
 
 function fixtures(stateFile, outDir) {
 	const state = readJson(stateFile);
@@ -97,9 +98,9 @@ async function run(n8nUrl, control, engine, outFile) {
 		},
 	};
 	const result = { engine, seconds: SECONDS, rates: RATES, steps: [], challenge: undefined };
-	const stopped = { trigger: false, builtin: false };
+	const stopped = { trigger: !NODES.includes('trigger'), builtin: !NODES.includes('builtin') };
 	// Warm-up: the first requests load code and caches.
-	for (const node of ['trigger', 'builtin']) await emu(control, 'webhookRate', targets[node], 2, 3);
+	for (const node of NODES) await emu(control, 'webhookRate', targets[node], 2, 3);
 	await drain(rest);
 	for (const rate of RATES) {
 		for (const node of ['trigger', 'builtin']) {
@@ -120,8 +121,14 @@ async function run(n8nUrl, control, engine, outFile) {
 	console.log(
 		`  [${engine}] challenge 2/s: p50 ${result.challenge.p50.toFixed(0)} ms, p99 ${result.challenge.p99.toFixed(0)} ms, max ${result.challenge.max.toFixed(0)} ms`,
 	);
+	const stats = await emu(control, 'stats');
+	result.emulator = { tokenRequests: stats.tokenRequests, byStatus: stats.byStatus };
+	console.log(
+		`  [${engine}] emulator: ${stats.tokenRequests} token requests, statuses ${JSON.stringify(stats.byStatus)}`,
+	);
+	await emu(control, 'resetCounters');
 	writeFileSync(outFile, JSON.stringify(result, null, 2));
-	for (const node of ['trigger', 'builtin']) {
+	for (const node of NODES) {
 		await check(
 			`[${engine}] ${node === 'trigger' ? 'Feishu Images Trigger' : "n8n's Webhook node"}: measured`,
 			() => {

@@ -9,8 +9,9 @@
 # highest at which every answer was a 200 within Feishu's 3 s (p99 and max). Also the URL check
 # (challenge) at 2/s for 10 s. Prints the table; ends with `N passed, N failed` (a pass = measured).
 # Env: BENCH_RATES, BENCH_SECONDS, BENCH_ENGINES (default,legacy,lazy: lazy = the default engine
-# with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true; any other word = N8N_EXPRESSION_ENGINE), those of
-# scripts/n8n-app/lib.sh (N8N_SKIP_BUILD=1, N8N_TEST_KEEP=1, N8N_TEST_NETNS=0 ...).
+# with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true; any other word = N8N_EXPRESSION_ENGINE),
+# BENCH_NODES (trigger,builtin), BENCH_NODE_ARGS (flags for n8n's node, e.g. --cpu-prof
+# --cpu-prof-dir=DIR to profile), and those of scripts/n8n-app/lib.sh (N8N_SKIP_BUILD=1, N8N_TEST_KEEP=1, N8N_TEST_NETNS=0 ...).
 set -euo pipefail
 . "$(dirname "$0")/n8n-app/lib.sh"
 check_begin bench:webhook-rate
@@ -39,7 +40,9 @@ for engine in "${ENGINES[@]}"; do
     lazy) engine_env=(N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true) ;;
     *) engine_env=(N8N_EXPRESSION_ENGINE="$engine") ;;
   esac
-  start_bg "n8n-$engine" env "${engine_env[@]}" N8N_PORT="$port" N8N_RUNNERS_BROKER_PORT="$(free_port)" node "$N8N_BIN" start
+  # shellcheck disable=SC2086 # BENCH_NODE_ARGS: several flags, e.g. --cpu-prof --cpu-prof-dir=DIR
+  start_bg "n8n-$engine" env "${engine_env[@]}" N8N_PORT="$port" N8N_RUNNERS_BROKER_PORT="$(free_port)" \
+    node ${BENCH_NODE_ARGS:-} "$N8N_BIN" start
   pid=$LAST_PID
   url="http://127.0.0.1:$port"
   wait_http "$url/healthz/readiness" 180 "$pid" || { tail -40 "$WORK/n8n-$engine.log"; fail "n8n ($engine) did not come up"; }
