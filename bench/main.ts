@@ -3,7 +3,10 @@
  * phases (see BENCHMARKS.md). Goals are reported, not asserted: the exit code is non-zero
  * only when the benchmark itself crashes.
  *
- *   --only=throughput,pacing,memory,tokens   run some phases (default: all)
+ *   --only=throughput,pacing,memory,tokens   run some phases (default: all four)
+ *   --only=trigger [--quick]                 the Feishu Images Trigger (bench/trigger.ts); --quick
+ *                                            shortens the 60 s ack run to 20 s;
+ *   --trigger-parts=a,b,c,d,e                some of the trigger's parts (default: all)
  *   --runs=N                                 timed runs per side in phase 1 (default 5)
  *   --sides=node,nodeFs,reference,axios      phase 1 clients (default: all; e.g. one, to profile it)
  *   --json=FILE                              also write the raw numbers as JSON
@@ -21,6 +24,7 @@ import { removeEngineTempFolder } from '../test/engine';
 import { baikeImage, itemsWithIds, messageImage, whiteboard } from '../test/support/feishu';
 import { ENTRY, RemoteEmulator } from './emulator-client';
 import { ReferenceDownload } from './reference-node';
+import { triggerPhase } from './trigger';
 import { breakdown, startProfile, stopProfile } from './profile';
 import type { MemoryCaseInput, MemoryCaseName, MemoryCaseResult } from './memory-case';
 import type { PaceWorkerInput, PaceWorkerResult } from './pace-worker';
@@ -33,15 +37,17 @@ import {
 	type EmulatorInfo,
 } from './workload';
 
-const PHASES = ['throughput', 'pacing', 'memory', 'tokens'] as const;
+const PHASES = ['throughput', 'pacing', 'memory', 'tokens', 'trigger'] as const;
 type Phase = (typeof PHASES)[number];
+/** The node's phases; the trigger's runs when asked for (--only=trigger). */
+const DEFAULT_PHASES: Phase[] = ['throughput', 'pacing', 'memory', 'tokens'];
 const SIDES = ['node', 'nodeFs', 'reference', 'axios'] as const;
 type Side = (typeof SIDES)[number];
 
 function parseArgs(argv: string[]) {
 	const get = (name: string) =>
 		argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-	const only = get('only')?.split(',').filter(Boolean) ?? [...PHASES];
+	const only = get('only')?.split(',').filter(Boolean) ?? [...DEFAULT_PHASES];
 	const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
 	if (unknown.length)
 		throw new Error(`unknown phase(s): ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
@@ -55,6 +61,8 @@ function parseArgs(argv: string[]) {
 		sides: sides as Side[],
 		json: get('json'),
 		profile: get('profile'),
+		quick: argv.includes('--quick'),
+		triggerParts: get('trigger-parts')?.split(',') ?? ['a', 'b', 'c', 'd', 'e'],
 	};
 }
 
@@ -713,6 +721,19 @@ async function main(): Promise<void> {
 		if (args.phases.has('pacing')) await pacing(emulator, info);
 		if (args.phases.has('memory')) await memory(emulator, info, 3);
 		if (args.phases.has('tokens')) await tokens(emulator, info);
+		if (args.phases.has('trigger'))
+			await triggerPhase(
+				emulator,
+				info,
+				{ quick: args.quick, parts: args.triggerParts },
+				{
+					table,
+					add: (section) => report.push(section),
+					goal,
+					log,
+					raw,
+				},
+			);
 	} finally {
 		await emulator.close();
 		removeEngineTempFolder();

@@ -17,6 +17,8 @@ import {
 } from '../nodes/FeishuImages/catalogue';
 import {
 	BAIKE_ERRORS,
+	BITABLE_ERRORS,
+	DRIVE_FILE_ERRORS,
 	DOCX_ERRORS,
 	DRIVE_MEDIA_ERRORS,
 	DRIVE_MEDIA_STATUSES,
@@ -27,6 +29,7 @@ import {
 	MESSAGE_RESOURCE_ERRORS,
 	PLATFORM_ERRORS,
 	WHITEBOARD_ERRORS,
+	WHITEBOARD_NODE_ERRORS,
 	WIKI_ERRORS,
 	type EndpointName,
 	type FeishuEmulator,
@@ -45,6 +48,8 @@ interface RowCase {
 		bytes: Buffer;
 		fileName: string;
 		mimeType: string;
+		/** The binary field the file is in; default `data`. */
+		binaryField?: string;
 	};
 }
 
@@ -142,6 +147,76 @@ const CASES: Record<string, RowCase> = {
 			};
 		},
 	},
+	'whiteboard.getContent': {
+		page: WHITEBOARD_NODE_ERRORS,
+		fixture: (e) => {
+			const code = 'graph TD; Spec-->Done';
+			e.sources.addWhiteboardNodes('wbContentSpec0000000000', [
+				{ id: 'o1:1', type: 'svg', x: 0, y: 0, syntax: { syntax_type: 2, code } },
+			]);
+			return {
+				parameters: { whiteboardId: 'wbContentSpec0000000000' },
+				bytes: Buffer.from(code),
+				fileName: 'wbContentSpec0000000000-o1-1.mmd',
+				mimeType: 'text/plain',
+				binaryField: 'mermaid_1',
+			};
+		},
+	},
+	'driveFile.download': {
+		page: DRIVE_FILE_ERRORS,
+		fixture: (e) => ({
+			parameters: { fileToken: 'boxcnSpecFile' },
+			bytes: e.sources.addDriveFile('boxcnSpecFile', {
+				bytes: Buffer.from('%PDF-1.4 drive spec'),
+				contentType: 'application/pdf',
+				fileName: 'minutes.pdf',
+			}),
+			fileName: 'minutes.pdf',
+			mimeType: 'application/pdf',
+		}),
+	},
+	'base.downloadAttachments': {
+		page: BITABLE_ERRORS,
+		fixture: (e) => {
+			const bytes = e.addDriveMedia('boxcnBaseSpec', { bytes: png(8), fileName: 'photo.png' });
+			e.sources.addBitableTable({
+				appToken: 'bascnSpec',
+				tableId: 'tblSpec',
+				fields: [
+					{ field_id: 'fldName', field_name: 'Name', type: 1, ui_type: 'Text' },
+					{ field_id: 'fldFiles', field_name: 'Files', type: 17, ui_type: 'Attachment' },
+				],
+				records: [
+					{
+						record_id: 'recSpec',
+						fields: {
+							Name: 'spec',
+							Files: [
+								{
+									file_token: 'boxcnBaseSpec',
+									name: 'photo.png',
+									size: bytes.length,
+									type: 'image/png',
+									url: '',
+									tmp_url: '',
+								},
+							],
+						},
+						created_time: 0,
+						last_modified_time: 0,
+					},
+				],
+				advancedPermissions: true,
+			});
+			return {
+				parameters: { baseId: 'bascnSpec', tableId: 'tblSpec' },
+				bytes,
+				fileName: 'photo.png',
+				mimeType: 'image/png',
+			};
+		},
+	},
 	'driveMedia.download': {
 		page: DRIVE_MEDIA_ERRORS,
 		fixture: (e) => ({
@@ -221,8 +296,9 @@ describe.each(
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
 		const [item] = result.items;
-		expect(await result.binaryBuffer(item)).toEqual(fixture.bytes);
-		expect(item.binary?.data).toMatchObject({
+		const field = fixture.binaryField ?? 'data';
+		expect(await result.binaryBuffer(item, field)).toEqual(fixture.bytes);
+		expect(item.binary?.[field]).toMatchObject({
 			fileName: fixture.fileName,
 			mimeType: fixture.mimeType,
 		});
@@ -283,7 +359,10 @@ describe.each(
 				h.emulator.injectFault({ kind: 'error', code }, { endpoint: row.endpoint.key, times: 1 });
 				const result = await h.run(parametersOf(row) as never);
 				expect(result.error).toBeUndefined();
-				expect(await result.binaryBuffer(result.items[0])).toEqual(fixtureOf(row).bytes);
+				const fixture = fixtureOf(row);
+				expect(await result.binaryBuffer(result.items[0], fixture.binaryField)).toEqual(
+					fixture.bytes,
+				);
 			},
 		);
 	}

@@ -5,7 +5,6 @@
  * shared by every subscriber, nothing left running after the last one leaves, and clear errors
  * for the connection limit, refused credentials and a Node.js without WebSocket.
  */
-import { createHook } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
 import {
@@ -29,6 +28,7 @@ import {
 } from './emulator/events/long-connection-attach';
 import type { LongConnectionOptions } from './emulator/events/long-connection-server';
 import { triggerContext, type TestTrigger } from './long-connection-context';
+import { trackTimers } from './support/timers';
 
 const APP_ID = 'cli_a1b2c3d4e5f60718';
 const APP_SECRET = 'lc-secret-0123456789abcdef';
@@ -337,40 +337,6 @@ describe('clear errors', () => {
 		expect(lc.emulator.counters.discoveries).toBe(0);
 	});
 });
-
-/** Every timer (setTimeout / setInterval) created from now on, and which of them still pend. */
-function trackTimers() {
-	const alive = new Map<number, string>();
-	let created = 0;
-	const hook = createHook({
-		init(id, type) {
-			if (type !== 'Timeout') return;
-			const limit = Error.stackTraceLimit;
-			Error.stackTraceLimit = 40;
-			const frames = (new Error().stack ?? '').split('\n');
-			Error.stackTraceLimit = limit;
-			// The timer's owner: the first frame past setTimeout / setInterval and n8n's sleep
-			// helper. Only the connection's and the emulator's count: not jest's, not the runtime's
-			// own clocks (HTTP Date cache, undici's timer wheel), not this spec's waits.
-			const start = frames.findIndex((f) => /at (setTimeout|setInterval) /.test(f));
-			if (start < 0) return;
-			const owner = frames
-				.slice(start + 1)
-				.find((f) => !/@n8n\/utils|new Promise|<anonymous>/.test(f));
-			if (!owner || !/nodes\/FeishuImagesTrigger\/|test\/emulator\//.test(owner)) return;
-			created++;
-			alive.set(id, frames.slice(start + 1, start + 8).join('\n'));
-		},
-		destroy(id) {
-			alive.delete(id);
-		},
-	}).enable();
-	return {
-		pending: () => [...alive.values()],
-		created: () => created,
-		stop: () => hook.disable(),
-	};
-}
 
 /** Another client of the same app (another n8n, an SDK script), outside this process's registry. */
 async function occupyOneConnection(): Promise<WebSocket> {

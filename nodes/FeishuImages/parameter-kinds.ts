@@ -11,24 +11,20 @@ import type {
 	INodePropertyMode,
 } from 'n8n-workflow';
 
-import { TOKEN_CHARACTERS, type EndpointParameter, type ParameterKind } from './catalogue';
+import {
+	ID_CLASS,
+	isFeishuToken,
+	MAX_ID_LENGTH,
+	type EndpointParameter,
+	type ParameterKind,
+} from './catalogue';
 import { inputError } from './transport/errors';
 
-/**
- * The ID rule, written once. Feishu IDs and tokens are short runs of letters, digits, "_", "-"
- * (and, rarely, "." or "="). Anything else — "/", "?", "#", "%", "@", "..", white space,
- * control or non-ASCII characters — could steer the request to another path or host, so it is
- * refused before anything is sent.
- */
-const MAX_ID_LENGTH = 256;
+/** The ID rule is written once, in catalogue/links.ts; here what a user is told about it. */
 const ID_CHARACTERS = 'letters, digits, "_", "-", "." or "="';
-const ID_CLASS = `[${TOKEN_CHARACTERS}]{1,${MAX_ID_LENGTH}}`;
-const ID_PATTERN = new RegExp(`^${ID_CLASS}$`);
 
 /** A Feishu token that is safe to put into a URL path: what a listing hands over is checked too. */
-export function isValidId(value: string): boolean {
-	return ID_PATTERN.test(value) && !value.includes('..');
-}
+export const isValidId = isFeishuToken;
 
 /** An item's value as read back: `viaWiki` when it came from a wiki link (a token to resolve). */
 export interface ParameterRead {
@@ -145,7 +141,8 @@ const ID_KIND: UserKind = {
 					{
 						type: 'regex',
 						properties: {
-							regex: `\\s*${ID_CLASS}\\s*`,
+							// An optional ID may stay empty.
+							regex: parameter.required ? `\\s*${ID_CLASS}\\s*` : `\\s*(?:${ID_CLASS})?\\s*`,
 							errorMessage: `Not a valid ${parameter.label}: use ${ID_CHARACTERS}`,
 						},
 					},

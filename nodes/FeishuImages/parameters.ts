@@ -28,7 +28,8 @@ export function readItemParameters(
 					]
 				: ctx.getNodeParameter(parameter.name, itemIndex, '');
 		const { raw, viaWiki } = kind.unstore(ctx, parameter, stored, itemIndex);
-		if (raw === undefined && !parameter.required) continue;
+		const empty = raw === undefined || (typeof raw === 'string' && raw.trim() === '');
+		if (empty && !parameter.required) continue;
 		values[parameter.name] = kind.validate(ctx, parameter, raw, itemIndex);
 		if (viaWiki) wikiTokens.push(parameter.name);
 	}

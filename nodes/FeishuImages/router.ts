@@ -4,12 +4,14 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { findOperation, type FeishuOperation, type HandlerKind } from './catalogue';
 import { readExecutionContext, type ExecutionContext } from './execution';
 import { addPacingHints } from './execution-hints';
+import { downloadBaseAttachments } from './handlers/base-attachments';
 import { downloadDocumentPictures } from './handlers/document-pictures';
 import { mapConcurrent } from './handlers/download-item';
 import { asNodeError, errorItem } from './handlers/error-item';
 import type { Handler } from './handlers/handler';
 import { downloadSingleFile } from './handlers/single-file';
 import { downloadTicketImages } from './handlers/ticket-images';
+import { getWhiteboardContent } from './handlers/whiteboard-content';
 import { readOutputOptions } from './options';
 import { readItemParameters } from './parameters';
 import { openConnection } from './transport/connection';
@@ -20,6 +22,8 @@ const HANDLERS: Record<HandlerKind, Handler> = {
 	file: downloadSingleFile,
 	documentPictures: downloadDocumentPictures,
 	ticketImages: downloadTicketImages,
+	baseAttachments: downloadBaseAttachments,
+	whiteboardContent: getWhiteboardContent,
 };
 
 function readOperation(ctx: IExecuteFunctions): FeishuOperation {

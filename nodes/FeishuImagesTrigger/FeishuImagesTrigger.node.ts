@@ -12,6 +12,7 @@ import type {
 import { triggerProperties } from './description';
 import { startListening } from './listen';
 import { receiveWebhook } from './webhook';
+import { FEISHU_WEBHOOK } from './webhook-description';
 
 export class FeishuImagesTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,15 +34,7 @@ export class FeishuImagesTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'feishuApi', required: true }],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				// The node writes Feishu's answer itself, before any download.
-				responseMode: 'onReceived',
-				path: 'feishu',
-			},
-		],
+		webhooks: [FEISHU_WEBHOOK],
 		properties: triggerProperties,
 	};
 

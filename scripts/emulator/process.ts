@@ -24,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 
 import { FeishuEmulator, makePng } from '../../test/emulator';
 import type { EndpointName } from '../../test/emulator';
+import { triggerHandlers } from '../../bench/trigger-feishu';
 import { addAppFixtures, sha256 } from './fixtures';
 import { triggerHandlers } from './trigger-controls';
 
@@ -109,6 +110,8 @@ const handlers = {
 		const usage = process.cpuUsage();
 		return (usage.user + usage.system) / 1000;
 	},
+	/** Feishu's side of the trigger benchmark (`npm run bench -- --only=trigger`). */
+	...triggerHandlers(() => emulator),
 	close: () => {
 		setImmediate(() => void stop());
 		return true;

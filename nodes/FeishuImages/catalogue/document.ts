@@ -5,7 +5,7 @@
  */
 import { INTERNAL_ERROR_HINT } from './codes';
 import { DRIVE_MEDIA, DRIVE_MEDIA_DOWNLOAD } from './drive-media';
-import { linkPattern } from './links';
+import { linksWithWiki, PAGE_TOKEN } from './links';
 import type { FeishuEndpoint, FeishuOperation, PictureKind, ResourceRows } from './types';
 import { WHITEBOARD, WHITEBOARD_DOWNLOAD } from './whiteboard';
 import { WIKI_NODE } from './wiki';
@@ -26,23 +26,13 @@ export const DOCUMENT_BLOCKS: FeishuEndpoint = {
 			description:
 				'The docx document ID: the last part of its link, https://<tenant>.feishu.cn/docx/<ID>. A wiki link (…/wiki/<token>) works too when its page is a docx document.',
 			placeholder: 'doxcnAJ9VRRJqVMYZ1MyKnavXWe',
-			url: {
-				example: 'https://example.feishu.cn/docx/doxcnAJ9VRRJqVMYZ1MyKnavXWe',
-				patterns: [
-					{ regex: linkPattern('docx'), kind: 'direct' },
-					{ regex: linkPattern('wiki'), kind: 'wiki' },
-				],
-			},
+			url: linksWithWiki(
+				'docx',
+				'https://example.feishu.cn/docx/doxcnAJ9VRRJqVMYZ1MyKnavXWe',
+				'docx',
+			),
 		},
-		{
-			name: 'pageToken',
-			label: 'Page Token',
-			apiName: 'page_token',
-			in: 'query',
-			kind: 'internal',
-			required: false,
-			description: "The listing's next page, from the previous page's page_token",
-		},
+		PAGE_TOKEN,
 	],
 	// The largest page the API serves, of the newest revision.
 	fixedQuery: { page_size: '500', document_revision_id: '-1' },

@@ -21,7 +21,18 @@ export const DRIVE_MEDIA: FeishuEndpoint = {
 				"The media's token: in a docx document the image.token of an image block (block_type 27) or the file.token of a file block, in a sheet or base the attachment's file_token. Media have no link of their own.",
 			placeholder: 'boxcnrHpsg1QDqXAAAyachabcef',
 		},
+		{
+			name: 'extra',
+			label: 'Extra',
+			apiName: 'extra',
+			in: 'query',
+			kind: 'internal',
+			required: false,
+			description:
+				'A Base attachment\'s {"bitablePerm":…} (tables with advanced permissions answer 403 or 400 without it)',
+		},
 	],
+	ranges: {},
 	tokenKinds: ['tenant', 'user'],
 	// Any one of these lets an app download a document's media.
 	scopes: [
@@ -41,7 +52,7 @@ export const DRIVE_MEDIA: FeishuEndpoint = {
 	statuses: {
 		400: {
 			msg: 'bad request',
-			hint: 'Feishu refused the request. Check the media token.',
+			hint: 'Feishu refused the request. Check the media token (a Base attachment of a table with advanced permissions: the app needs read access to its record and field).',
 		},
 		403: {
 			msg: 'no permission on the media',

@@ -5,22 +5,32 @@
  * validation, request, pacing and error messages are all derived from it. A new resource is
  * one new file and its line in `RESOURCES` below.
  */
+import { BASE_ROWS, BITABLE_FIELDS, BITABLE_SEARCH } from './base';
 import { documentedCode, type DocumentedCode } from './codes';
 import { DICTIONARY_ROWS } from './dictionary';
 import { DOCUMENT_ROWS } from './document';
-import { DRIVE_MEDIA, DRIVE_MEDIA_ROWS } from './drive-media';
+import { DRIVE_FILE_ROWS } from './drive-file';
+import { DRIVE_MEDIA, DRIVE_MEDIA_DOWNLOAD, DRIVE_MEDIA_ROWS } from './drive-media';
 import { HELPDESK_ROWS } from './helpdesk';
 import { MESSAGE_ROWS } from './message';
 import { MESSAGE_IMAGE_ROWS } from './message-image';
 import type { EndpointKey, FeishuEndpoint, FeishuOperation, ResourceRows } from './types';
-import { WHITEBOARD, WHITEBOARD_ROWS } from './whiteboard';
+import { WHITEBOARD, WHITEBOARD_NODES, WHITEBOARD_ROWS } from './whiteboard';
 import { WIKI_NODE, WIKI_ROWS } from './wiki';
 
 export type * from './types';
 export * from './codes';
-export { TOKEN_CHARACTERS } from './links';
+export { ID_CLASS, isFeishuHost, isFeishuToken, MAX_ID_LENGTH, TOKEN_CHARACTERS } from './links';
 export { PICTURE_BLOCKS } from './document';
-export { DRIVE_MEDIA, WHITEBOARD, WIKI_NODE };
+export {
+	BITABLE_FIELDS,
+	BITABLE_SEARCH,
+	DRIVE_MEDIA,
+	DRIVE_MEDIA_DOWNLOAD,
+	WHITEBOARD,
+	WHITEBOARD_NODES,
+	WIKI_NODE,
+};
 
 /** One line per resource, in the order of the node's Resource field. */
 const RESOURCES: ResourceRows[] = [
@@ -31,6 +41,8 @@ const RESOURCES: ResourceRows[] = [
 	MESSAGE_ROWS,
 	DOCUMENT_ROWS,
 	DRIVE_MEDIA_ROWS,
+	DRIVE_FILE_ROWS,
+	BASE_ROWS,
 	WIKI_ROWS,
 ];
 

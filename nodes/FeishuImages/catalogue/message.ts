@@ -45,6 +45,8 @@ export const MESSAGE_RESOURCE: FeishuEndpoint = {
 			],
 		},
 	],
+	// The whole-file cap (234037) is of unknown size: files always go in ranges, as Lark's CLI does.
+	ranges: { onlyWhen: { query: 'type', values: ['file'] } },
 	tokenKinds: ['tenant'],
 	scopes: ['im:message', 'im:message:readonly', 'im:message.history:readonly'],
 	rateLimits: [
@@ -98,7 +100,7 @@ export const MESSAGE_RESOURCE: FeishuEndpoint = {
 		234037: {
 			httpStatus: 400,
 			msg: 'Downloaded file size exceeds limit.',
-			hint: 'Feishu serves message resources up to 100 MB through this API.',
+			hint: 'The file is over what Feishu serves in one request. The node fetches such files in ranges (HTTP Range); Feishu refused the ranges of this one too.',
 			kind: 'fatal',
 		},
 		234038: {
@@ -130,7 +132,7 @@ export const MESSAGE_RESOURCE_DOWNLOAD: FeishuOperation = {
 	operationName: 'Download Resource',
 	action: 'Download an image or file from a message',
 	description:
-		'Download an image or file that someone sent in a chat (up to 100 MB; the bot must be in that chat)',
+		'Download an image or file that someone sent in a chat (files of any size, in ranges; the bot must be in that chat)',
 	endpoint: MESSAGE_RESOURCE,
 	handler: 'file',
 	fileNameFrom: ['fileKey'],

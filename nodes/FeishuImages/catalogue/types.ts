@@ -23,16 +23,24 @@ export type EndpointKey =
 	| 'messageResource'
 	| 'documentBlocks'
 	| 'wikiNode'
-	| 'driveMedia';
+	| 'driveMedia'
+	| 'driveFile'
+	| 'bitableFields'
+	| 'bitableSearch'
+	| 'whiteboardNodes';
 
 /**
  * How an operation runs, one handler each (router.ts):
  * - file: one request, one file;
  * - documentPictures: list the document's blocks, then download every picture of the kinds
  *   the operation names (`pictures`), in document order;
- * - ticketImages: one image of a helpdesk message, or (option) every image of it.
+ * - ticketImages: one image of a helpdesk message, or (option) every image of it;
+ * - baseAttachments: page a Base table's records, then download every attachment of its
+ *   attachment fields through drive media (with the bitablePerm `extra`);
+ * - whiteboardContent: one JSON listing (a board's nodes) → its tree, texts and code blocks.
  */
-export type HandlerKind = 'file' | 'documentPictures' | 'ticketImages';
+export type HandlerKind =
+	'file' | 'documentPictures' | 'ticketImages' | 'baseAttachments' | 'whiteboardContent';
 
 /** The pictures a docx document holds: image blocks (drive media) and whiteboard blocks. */
 export type PictureKind = 'image' | 'whiteboard';
@@ -50,9 +58,10 @@ export interface EndpointParameter {
 	name: string;
 	/** The field's label in the node. */
 	label: string;
-	/** Feishu's name, in the path template or the query string. */
+	/** Feishu's name, in the path template, the query string or the JSON body. */
 	apiName: string;
-	in: 'path' | 'query';
+	/** `body`: a POST endpoint's handler puts it into the JSON body it builds. */
+	in: 'path' | 'query' | 'body';
 	kind: ParameterKind;
 	required: boolean;
 	description: string;
@@ -62,10 +71,27 @@ export interface EndpointParameter {
 	url?: UrlForm;
 }
 
-/** A link form: the regex's first group is the ID; `wiki` links carry a wiki node token instead. */
+/** What a wiki page (get_node's `obj_type`) holds: a docx document, a Drive file, a Base. */
+export type WikiObjectType = 'docx' | 'file' | 'bitable';
+
+/**
+ * A link form: the regex's first group is the ID; `wiki` links carry a wiki node token
+ * instead, resolved to the token of the object the page must hold (`wikiHolds`).
+ */
 export interface UrlForm {
 	example: string;
 	patterns: Array<{ regex: string; kind: 'direct' | 'wiki' }>;
+	wikiHolds?: WikiObjectType;
+}
+
+/**
+ * Feishu serves the endpoint's bytes in HTTP ranges (transport/ranged-download.ts): for every
+ * request, or only where the query value `query` (Feishu's name) is one of `values` (message
+ * resources of type=file, as the official Lark CLI does). Any other request of the endpoint switches to
+ * ranges when Feishu answers it with the whole-file cap (234037).
+ */
+export interface RangeSupport {
+	onlyWhen?: { query: string; values: string[] };
 }
 
 export interface RateLimitWindow {
@@ -78,7 +104,8 @@ export interface FeishuEndpoint {
 	key: EndpointKey;
 	/** For people: the pace hint says "<name> requests now go at …". */
 	name: string;
-	method: 'GET';
+	/** POST endpoints take a JSON body (records/search), built by their handler. */
+	method: 'GET' | 'POST';
 	/** Path template; `{apiName}` is replaced by the URL-encoded, validated parameter. */
 	path: string;
 	parameters: EndpointParameter[];
@@ -96,6 +123,8 @@ export interface FeishuEndpoint {
 	probeUpTo?: number;
 	/** Needs the X-Lark-Helpdesk-Authorization header from the credential. */
 	helpdeskHeader?: boolean;
+	/** Downloads in HTTP ranges (see RangeSupport); absent: one plain request per file. */
+	ranges?: RangeSupport;
 	/** What the page promises the bytes are, used when Feishu sends no Content-Type. */
 	defaultMimeType?: string;
 	codes: CodeTable;

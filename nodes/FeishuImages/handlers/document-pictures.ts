@@ -8,7 +8,7 @@ import { isValidId } from '../parameter-kinds';
 import { buildRequest, type ParameterValues } from '../transport/build-request';
 import { fetchJson } from '../transport/request';
 import { downloadToItem, mapConcurrent, numbered } from './download-item';
-import { asNodeError, errorItem } from './error-item';
+import { failedOne } from './error-item';
 import type { Handler } from './handler';
 import { documentOf } from './wiki';
 
@@ -93,7 +93,6 @@ export const downloadDocumentPictures: Handler = async (execution, operation, it
 		item.itemIndex,
 	);
 	const { itemIndex, output } = item;
-	const continueOnFail = execution.ctx.continueOnFail();
 	return await mapConcurrent(pictures, execution.concurrency, async (picture, position) => {
 		const origin: IDataObject = {
 			resource: operation.resource,
@@ -120,10 +119,8 @@ export const downloadDocumentPictures: Handler = async (execution, operation, it
 				origin,
 			);
 		} catch (caught) {
-			const error = asNodeError(execution.ctx, caught, itemIndex);
-			error.message = `The ${picture.kind} in block ${picture.blockId} (picture ${position + 1} of ${pictures.length}): ${error.message}`;
-			if (continueOnFail) return errorItem(error, itemIndex, origin);
-			throw error;
+			const what = `The ${picture.kind} in block ${picture.blockId} (picture ${position + 1} of ${pictures.length})`;
+			return failedOne(execution.ctx, caught, itemIndex, what, origin);
 		}
 	});
 };

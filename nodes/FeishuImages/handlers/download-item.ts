@@ -5,7 +5,7 @@ import type { ExecutionContext } from '../execution';
 import { storeFile } from '../file/store';
 import type { OutputOptions } from '../options';
 import { buildRequest, type ParameterValues } from '../transport/build-request';
-import { downloadFile } from '../transport/request';
+import { downloadFile } from '../transport/download';
 
 /**
  * One file, as `operation` downloads it: request → stream into n8n's binary store → output

@@ -27,3 +27,20 @@ export function errorItem(
 	if (error.description) out.description = error.description;
 	return { json: out, pairedItem: { item: itemIndex } };
 }
+
+/**
+ * One of an item's many files failed: its error names it (`what`), and under Continue On Fail it
+ * becomes an error item beside the others; otherwise it stops the run.
+ */
+export function failedOne(
+	ctx: IExecuteFunctions,
+	caught: unknown,
+	itemIndex: number,
+	what: string,
+	origin: IDataObject,
+): INodeExecutionData {
+	const error = asNodeError(ctx, caught, itemIndex);
+	error.message = `${what}: ${error.message}`;
+	if (ctx.continueOnFail()) return errorItem(error, itemIndex, origin);
+	throw error;
+}

@@ -1,18 +1,10 @@
 /**
- * What the link parsers of sources/ share: Feishu's hosts and the characters of a token. The same
- * values as catalogue.ts's HOST and TOKEN_CHARACTERS, kept here so these pure modules do not
- * depend on the catalogue while it is being restructured; the lead may point them at one home.
+ * What the link parsers of sources/ share. Feishu's hosts and the token rule are the
+ * catalogue's (catalogue/links.ts), so a link the node's fields accept is a link these accept.
  */
+import { isFeishuHost, isFeishuToken } from '../catalogue/links';
 
-/** Feishu, Lark and Lark's newer office domain (and Feishu's pre-release), any tenant subdomain. */
-const HOST_SUFFIX = /(?:^|\.)(?:feishu\.cn|larksuite\.com|larkoffice\.com|feishu-pre\.cn)$/i;
-
-/** Feishu IDs and tokens: letters, digits, "_", "-", rarely "." or "="; never ".." (a path step). */
-const TOKEN = /^[A-Za-z0-9_.=-]{1,256}$/;
-
-export function isFeishuToken(value: string): boolean {
-	return TOKEN.test(value) && !value.includes('..');
-}
+export { isFeishuToken };
 
 /** A link on a Feishu or Lark host, by http(s): its path segments and query; otherwise undefined. */
 export function feishuLink(
@@ -26,7 +18,7 @@ export function feishuLink(
 	} catch {
 		return undefined;
 	}
-	if (!HOST_SUFFIX.test(url.hostname)) return undefined;
+	if (!isFeishuHost(url.hostname)) return undefined;
 	return { segments: url.pathname.split('/').filter(Boolean), query: url.searchParams };
 }
 

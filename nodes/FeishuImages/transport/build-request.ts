@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { FeishuEndpoint } from '../catalogue';
 import type { Connection } from './connection';
 
@@ -9,6 +11,8 @@ export interface DownloadRequest {
 	url: string;
 	qs: Record<string, string>;
 	headers: Record<string, string>;
+	/** A POST endpoint's JSON body (records/search), set by its handler. */
+	body?: IDataObject;
 	itemIndex: number;
 }
 
@@ -26,7 +30,7 @@ export function buildRequest(
 	let path = endpoint.path;
 	for (const parameter of endpoint.parameters) {
 		const value = values[parameter.name];
-		if (value === undefined) continue;
+		if (value === undefined || parameter.in === 'body') continue;
 		if (parameter.in === 'path') {
 			path = path.replace(`{${parameter.apiName}}`, encodeURIComponent(String(value)));
 		} else {

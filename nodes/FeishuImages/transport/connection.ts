@@ -17,7 +17,8 @@ export interface Connection {
 	helpdeskAuthorization(itemIndex: number): string;
 }
 
-function resolveBaseUrlOrExplain(
+/** The credential's base URL, or the node's error saying what is wrong with it (trigger too). */
+export function resolveBaseUrlOrExplain(
 	ctx: FeishuContext,
 	credentials: ICredentialDataDecryptedObject,
 ): string {

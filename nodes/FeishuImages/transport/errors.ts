@@ -216,12 +216,17 @@ export function toNodeError(
 		: attempts > 1
 			? ` (after ${attempts} attempts)`
 			: '';
-	return new NodeApiError(node, errorJson, {
-		message: what + after,
+	const message = what + after;
+	const error = new NodeApiError(node, errorJson, {
+		message,
 		description: hints.join(' '),
 		httpCode: failure.httpStatus !== undefined ? String(failure.httpStatus) : undefined,
 		itemIndex,
 	});
+	// n8n swaps a message that merely contains a network code for its own: Base's
+	// "FieldNameNotFound" holds "ENOTFOUND". Feishu's words stay.
+	error.message = message;
+	return error;
 }
 
 /** 450 ms, 8.2 s, 10 min 3 s: for people. */

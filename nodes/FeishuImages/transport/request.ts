@@ -7,16 +7,10 @@ import type {
 } from 'n8n-workflow';
 
 import type { RateLimitWindow } from '../catalogue';
-import {
-	readFileAnswer,
-	readJsonAnswer,
-	type ByteStream,
-	type FileAnswer,
-	type FullResponse,
-} from './answer';
+import { readJsonAnswer, type ByteStream, type FullResponse } from './answer';
 import type { DownloadRequest } from './build-request';
 import type { FeishuContext } from './context';
-import { AttemptError, classifyThrown, findCause, toNodeError, type FeishuFailure } from './errors';
+import { classifyThrown, findCause, toNodeError, type FeishuFailure } from './errors';
 import { credentialKeyOf, TENANT_CREDENTIAL } from './identity';
 import type { RunPacing } from './pace-report';
 import {
@@ -48,7 +42,7 @@ export interface TransportOptions extends RetryPolicy {
  * `consume` turns a good answer into the result; what it throws is classified like the rest
  * (a cut-off file is transient, so it is fetched again).
  */
-async function callFeishu<T>(
+export async function callFeishu<T>(
 	ctx: FeishuContext,
 	request: DownloadRequest,
 	options: TransportOptions,
@@ -153,35 +147,6 @@ function settleFailed(
 	return undefined;
 }
 
-/** What a download's `store` reports: how many bytes it took in. */
-export interface Stored {
-	size: number;
-}
-
-/**
- * Downloads one file and hands the answer to `store`, which streams it into n8n's binary data;
- * a file shorter than its Content-Length is a transient fault, so it is fetched again.
- */
-export async function downloadFile<T extends Stored>(
-	ctx: FeishuContext,
-	request: DownloadRequest,
-	options: TransportOptions,
-	store: (answer: FileAnswer) => Promise<T>,
-): Promise<T> {
-	return await callFeishu(ctx, request, options, async (response) => {
-		const answer = await readFileAnswer(request.endpoint, response);
-		const stored = await store(answer);
-		if (answer.contentLength !== undefined && stored.size !== answer.contentLength) {
-			throw new AttemptError({
-				kind: 'transient',
-				msg: `the file arrived cut short (${stored.size} of ${answer.contentLength} bytes)`,
-				network: 'short body',
-			});
-		}
-		return stored;
-	});
-}
-
 /** Calls a JSON endpoint and returns its `data`; any non-zero `code` is a classified failure. */
 export async function fetchJson(
 	ctx: FeishuContext,
@@ -206,7 +171,11 @@ async function send(
 		method: request.endpoint.method,
 		url: request.url,
 		qs: request.qs,
-		headers: request.headers,
+		headers: request.body
+			? { ...request.headers, 'Content-Type': 'application/json; charset=utf-8' }
+			: request.headers,
+		// As text: n8n's helper drops an empty object body, and records/search takes `{}`.
+		...(request.body ? { body: JSON.stringify(request.body) } : {}),
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,

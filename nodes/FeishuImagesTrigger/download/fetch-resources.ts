@@ -8,7 +8,7 @@ import { buildRequest } from '../../FeishuImages/transport/build-request';
 import type { Connection } from '../../FeishuImages/transport/connection';
 import type { FeishuContext } from '../../FeishuImages/transport/context';
 import { TENANT_CREDENTIAL } from '../../FeishuImages/transport/identity';
-import { downloadFile } from '../../FeishuImages/transport/request';
+import { downloadFile } from '../../FeishuImages/transport/download';
 import type { MessageResource, ReceivedMessage } from '../events';
 import { DEFAULTS, type TriggerSettings } from '../settings';
 

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ITriggerFunctions } from 'n8n-workflow';
 
-import { FeishuCredentialError, resolveBaseUrl } from '../../FeishuImages/transport/platform';
+import { resolveBaseUrlOrExplain } from '../../FeishuImages/transport/connection';
 
 /** The credential type the trigger's long connection authenticates with. */
 export const CREDENTIAL_TYPE = 'feishuApi';
@@ -16,20 +16,11 @@ export interface AppIdentity {
 
 /**
  * Reads the credential once. The base URL goes through the package's one normalisation
- * (resolveBaseUrl of the platform facts the credentials share).
+ * (the one the node's requests use).
  */
 export async function readAppIdentity(ctx: ITriggerFunctions): Promise<AppIdentity> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	let baseUrl: string;
-	try {
-		baseUrl = resolveBaseUrl(credentials);
-	} catch (error) {
-		const message =
-			error instanceof FeishuCredentialError
-				? error.message
-				: 'The Feishu API credential is invalid';
-		throw new NodeOperationError(ctx.getNode(), message);
-	}
+	const baseUrl = resolveBaseUrlOrExplain(ctx, credentials);
 	const appId = String(credentials.appId ?? '').trim();
 	const appSecret = String(credentials.appSecret ?? '');
 	if (!appId || !appSecret) {
