@@ -60,6 +60,33 @@ counted node scripts/n8n-app/app-test.mjs output "$WORK/result-2.json" "$EMU_STA
 emu_call stats >"$WORK/emulator-stats.json"
 counted node scripts/n8n-app/app-test.mjs emulator "$WORK/emulator-stats.json" 1 2
 
+# ---- issue 17: a Base attachment and a ranged chat file through the packed package ----------------
+step "issue 17: Base -> Download Attachments; Message -> Download Resource over the whole-file cap"
+emu_call addAppBase >"$WORK/base.json"
+node -p 'JSON.stringify(require(process.argv[1]).attachments)' "$WORK/base.json" >"$WORK/expected-base.json"
+emu_call setMessageResourceCap '[1048576]' >/dev/null
+emu_call addChatFile '[5242880, "big-report.bin"]' >"$WORK/chat-file.json"
+mkdir -p "$WORK/sources"
+node scripts/n8n-app/app-test.mjs sources-fixtures "$EMU_STATE" "$WORK/base.json" "$WORK/chat-file.json" "$WORK/sources"
+n8n import-sources import:workflow --separate --input="$WORK/sources"
+emu_call resetCounters >/dev/null
+n8n execute-base execute --id=FeishuAppBase0001 --rawOutput
+node scripts/n8n-app/app-test.mjs result "$WORK/execute-base.log" "$WORK/result-base.json" || fail "no execution result (Base)"
+counted node scripts/n8n-app/app-test.mjs source-output "$WORK/result-base.json" "$WORK/expected-base.json" \
+  "Download Attachments" "$N8N_USER_FOLDER/.n8n" "Base attachment (advanced permissions)"
+n8n execute-ranged execute --id=FeishuAppRange001 --rawOutput
+node scripts/n8n-app/app-test.mjs result "$WORK/execute-ranged.log" "$WORK/result-ranged.json" || fail "no execution result (ranged)"
+counted node scripts/n8n-app/app-test.mjs source-output "$WORK/result-ranged.json" "$WORK/chat-file.json" \
+  "Download Chat File" "$N8N_USER_FOLDER/.n8n" "chat file of 5 MiB, emulator's whole-file cap 1 MiB"
+emu_call stats >"$WORK/emulator-stats-sources.json"
+ranged=$(node -p 'const s=require(process.argv[1]);const r=s.requests.filter(q=>q.endpoint==="messageResource");`${r.filter(q=>q.status===206).length} ${r.length} ${JSON.stringify(r.map(q=>q.status))}`' "$WORK/emulator-stats-sources.json")
+read -r n206 nall statuses <<<"$ranged"
+if [ "$n206" -ge 2 ]; then
+  check_pass "the chat file came in ranges: $n206 answers 206 of $nall message-resource requests (statuses $statuses)"
+else
+  check_fail "the chat file did not come in ranges: $n206 answers 206 of $nall (statuses $statuses)"
+fi
+
 # ---- Feishu Images Trigger: active workflows in a running n8n (issue 16) -------------------------
 step "trigger: import a credential with Verification Token + Encrypt Key and two workflows; publish them"
 mkdir -p "$WORK/trigger"

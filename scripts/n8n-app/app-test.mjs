@@ -608,6 +608,116 @@ async function triggerLongConnection(n8nUrl, control, stateFile, deactivate = '1
 }
 
 // The command line runs only when this file is the one node was started with (others import it).
+// ---- issue 17's sources through the packed package (test:n8n) -----------------------------------
+//   node app-test.mjs sources-fixtures <state.json> <base.json> <chat-file.json> <outDir>
+//       <outDir>/base.json and <outDir>/ranged.json: Manual Trigger -> Feishu Images, Base ->
+//       Download Attachments (by link) and Message -> Download Resource (type=file)
+//   node app-test.mjs source-output <result.json> <expected.json> <node name> <.n8n folder> <label>
+//       one check: each output item's binary read from n8n's store, sha256 = the emulator's
+
+function manualThen(id, name, nodeName, parameters) {
+	return {
+		id,
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		nodes: [
+			{
+				id: `${id}-manual`,
+				name: 'When clicking Execute workflow',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: `${id}-feishu`,
+				name: nodeName,
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters,
+				credentials: { feishuApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+			},
+		],
+		connections: {
+			'When clicking Execute workflow': { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+function sourcesFixtures(stateFile, baseFile, chatFile, outDir) {
+	const base = readJson(baseFile);
+	const chat = readJson(chatFile);
+	const link = `https://example.feishu.cn/base/${base.appToken}?table=${base.tableId}`;
+	writeFileSync(
+		path.join(outDir, 'base.json'),
+		JSON.stringify(
+			manualThen('FeishuAppBase0001', 'Base attachments (n8n app test)', 'Download Attachments', {
+				resource: 'base',
+				operation: 'downloadAttachments',
+				baseId: { __rl: true, mode: 'url', value: link },
+				options: {},
+			}),
+		),
+	);
+	writeFileSync(
+		path.join(outDir, 'ranged.json'),
+		JSON.stringify(
+			manualThen('FeishuAppRange001', 'Ranged chat file (n8n app test)', 'Download Chat File', {
+				resource: 'message',
+				operation: 'downloadResource',
+				messageId: { __rl: true, mode: 'id', value: chat.messageId },
+				fileKey: { __rl: true, mode: 'id', value: chat.fileKey },
+				resourceType: 'file',
+				options: {},
+			}),
+		),
+	);
+	void stateFile;
+}
+
+function sourceOutput(resultFile, expectedFile, nodeName, n8nFolder, label) {
+	const run = readJson(resultFile);
+	const expected = [readJson(expectedFile)].flat();
+	const task = run.data.resultData.runData?.[nodeName]?.[0];
+	expect(
+		task && !task.error,
+		`${label}: the node failed: ${task?.error?.message ?? 'no run data'}`,
+	);
+	const items = task.data?.main?.[0] ?? [];
+	expect(
+		items.length === expected.length,
+		`${label}: ${items.length} items, expected ${expected.length}`,
+	);
+	const lines = [];
+	for (const [i, item] of items.entries()) {
+		const binary = item.binary?.data;
+		expect(
+			binary,
+			`${label}: item ${i} has no binary (json: ${JSON.stringify(item.json).slice(0, 300)})`,
+		);
+		let bytes;
+		if (binary.id) {
+			const key = binary.id.slice(binary.id.indexOf(':') + 1);
+			const file = path.resolve(n8nFolder, 'storage', key);
+			expect(
+				file.startsWith(path.resolve(n8nFolder, 'storage') + path.sep),
+				`${label}: id escapes`,
+			);
+			bytes = readFileSync(file);
+		} else bytes = Buffer.from(binary.data, 'base64');
+		const sha = createHash('sha256').update(bytes).digest('hex');
+		expect(
+			bytes.length === expected[i].size && sha === expected[i].sha256,
+			`${label}: item ${i}: ${bytes.length} B sha256 ${sha}, expected ${expected[i].size} B ${expected[i].sha256}`,
+		);
+		lines.push(`${binary.fileName ?? '?'} ${bytes.length} B`);
+	}
+	return `${label}: ${lines.join(', ')}: sha256 = the emulator's (read from n8n's binary store)`;
+}
+
 const multiCheck = {
 	'trigger-webhook': triggerWebhook,
 	'trigger-long-connection': triggerLongConnection,
@@ -616,7 +726,12 @@ if (isMain(import.meta.url) && multiCheck[process.argv[2]]) {
 	runChecks(() => multiCheck[process.argv[2]](...process.argv.slice(3)), { timeoutMs: 5 * 60_000 });
 } else if (isMain(import.meta.url)) {
 	runCommand(
-		{ fixtures, result: extractResult, 'trigger-fixtures': triggerFixtures },
-		{ output, emulator, credential },
+		{
+			fixtures,
+			result: extractResult,
+			'trigger-fixtures': triggerFixtures,
+			'sources-fixtures': sourcesFixtures,
+		},
+		{ output, emulator, credential, 'source-output': sourceOutput },
 	);
 }
