@@ -115,4 +115,4 @@ counted node scripts/n8n-app/app-test.mjs trigger-long-connection "$N8N_URL" "$E
 stop_pid "$N8N_MAIN_PID"
 
 echo
-echo "test:n8n: n8n $N8N_VERSION (Node $(node --version)) loaded n8n-nodes-feishu-images from its packed tarball as a community package ran Manual Trigger -> Feishu Images twice, and Feishu Images Trigger in active workflows (webhook, long connection). Total $(elapsed "$T0")s (n8n install/cache check ${N8N_TEST_T_APP:-0}s, from first execute $(elapsed "$T_EXEC")s)."
+echo "test:n8n: n8n $N8N_VERSION (Node $(node --version)) loaded n8n-nodes-feishu-images from its packed tarball as a community package, ran Manual Trigger -> Feishu Images twice, a Base attachment and a ranged chat file, and Feishu Images Trigger in active workflows (webhook, long connection). Total $(elapsed "$T0")s (n8n install/cache check ${N8N_TEST_T_APP:-0}s, from first execute $(elapsed "$T_EXEC")s)."
