@@ -13,7 +13,12 @@
 #      see ONE token request in all;
 #   5. run 2: the same with the emulator enforcing 10 requests/s on whiteboard downloads (two
 #      workers pace themselves at 10/s each): failed items are counted and reported; they fail
-#      the test only with QUEUE_EXPECT_NO_FAILURES=1.
+#      the test only with QUEUE_EXPECT_NO_FAILURES=1;
+#   6. Feishu Images Trigger (long connection) -> Crypto, published: the leader main holds ONE
+#      connection at the emulator; QUEUE_TRIGGER_EVENTS (12) events pushed over it must become as
+#      many successful executions, each run by a worker, whose SHA-256 of the binary (computed on
+#      the worker, from the bytes the trigger stored in the database) and whose bytes served by
+#      n8n's REST API equal the emulator's.
 # Runs in a network namespace with only loopback when the machine allows it (root). Ends with
 # `N passed, N failed`. Env: QUEUE_EXPECT_NO_FAILURES=1, QUEUE_EXECUTIONS (6), QUEUE_ITEMS (30),
 # QUEUE_WORKER_CONCURRENCY (10), QUEUE_REQUESTS_PER_SECOND (the node's Requests per Second option;
@@ -102,6 +107,12 @@ WORKFLOW_ID=$(node -p 'require(process.argv[1]).id' "$WORK/fixtures/workflow.jso
 n8n import-credentials import:credentials --input="$WORK/fixtures/credentials.json"
 n8n import-workflow import:workflow --input="$WORK/fixtures/workflow.json"
 n8n publish-workflow publish:workflow --id="$WORKFLOW_ID"
+# Feishu Images Trigger (long connection) -> Crypto: the trigger on the leader main, the
+# execution (and the hash of the bytes the trigger stored) on a worker.
+node scripts/n8n-app/queue-test.mjs trigger-fixtures "$EMU_STATE" "$WORK/fixtures"
+n8n import-credentials-trigger import:credentials --input="$WORK/fixtures/credentials.json"
+n8n import-workflow-trigger import:workflow --input="$WORK/fixtures/trigger-workflow.json"
+n8n publish-workflow-trigger publish:workflow --id=FeishuQueueTrig01
 
 # Each n8n process: its own HTTP port and task-runner broker port, all on 127.0.0.1.
 step "n8n main + 2 workers (EXECUTIONS_MODE=queue)"
@@ -144,8 +155,8 @@ last_execution_id() { psql_n8n 'select coalesce(max(id), 0) from execution_entit
 
 # Checks of one run: every execution since $1 ran on a worker and none on main.
 check_workers() {
-  local since=$1 label=$2 ids id on_workers=0 not=() w per
-  ids=$(psql_n8n "select id from execution_entity where id > $since order by id")
+  local since=$1 label=$2 expected=${3:-$EXECUTIONS} ids id on_workers=0 not=() w per
+  ids=${CHECK_IDS:-$(psql_n8n "select id from execution_entity where id > $since order by id")}
   per=""
   for w in 1 2; do
     per+=" worker $w: $(grep -c 'Worker started execution' "$WORK/n8n-worker-$w.log" || true) started in all;"
@@ -159,12 +170,12 @@ check_workers() {
   done
   local count
   count=$(echo "$ids" | grep -c . || true)
-  if [ "$count" = "$EXECUTIONS" ] && [ ${#not[@]} -eq 0 ]; then
+  if [ "$count" = "$expected" ] && [ ${#not[@]} -eq 0 ]; then
     check_pass "$label: the $count executions (ids $(echo $ids)) ran on the workers (worker logs:$per main ran none)"
   else
-    check_fail "$label: $count executions in the database (expected $EXECUTIONS), not started by a worker: ${not[*]:-none} ($per)"
+    check_fail "$label: $count executions in the database (expected $expected), not started by a worker: ${not[*]:-none} ($per)"
   fi
-  psql_n8n "select id, status, mode from execution_entity where id > $since order by id" | sed 's/^/    execution /'
+  [ -n "${CHECK_IDS:-}" ] || psql_n8n "select id, status, mode from execution_entity where id > $since order by id" | sed 's/^/    execution /'
 }
 
 step "run 1: $EXECUTIONS webhook calls at once x $ITEMS whiteboards"
@@ -215,6 +226,25 @@ else
   echo "  (report only: $r2_failed failed items; set QUEUE_EXPECT_NO_FAILURES=1 to fail on them)"
 fi
 check_workers "$since" "run 2"
+
+step "Feishu Images Trigger: events over the long connection of the leader main, executions on the workers"
+TRIGGER_EVENTS=${QUEUE_TRIGGER_EVENTS:-12}
+counted node scripts/n8n-app/queue-test.mjs trigger "http://127.0.0.1:$MAIN_PORT" "$EMU_CONTROL" "$TRIGGER_EVENTS" "$WORK/trigger-ids.txt"
+CHECK_IDS=$(cat "$WORK/trigger-ids.txt" 2>/dev/null) check_workers 0 "trigger" "$TRIGGER_EVENTS"
+# The trigger's binaries as n8n stored them: rows of binary_data with the emulator's sha256.
+if [ -f "$WORK/trigger-ids.txt.sha256" ]; then
+  psql_n8n "select encode(sha256(data), 'hex') || ' ' || \"sourceType\" || ':' || \"sourceId\" from binary_data" >"$WORK/trigger-binary-rows.txt"
+  matched=0
+  while read -r sha || [ -n "$sha" ]; do
+    [ -n "$sha" ] && grep -q "^$sha " "$WORK/trigger-binary-rows.txt" && matched=$((matched + 1))
+  done <"$WORK/trigger-ids.txt.sha256"
+  sources=$(grep -Ff "$WORK/trigger-ids.txt.sha256" "$WORK/trigger-binary-rows.txt" | cut -d' ' -f2 | sort | uniq -c | awk '{printf "%s x %s; ", $1, $2}')
+  if [ "$matched" = "$TRIGGER_EVENTS" ]; then
+    check_pass "trigger: the $matched pictures are in Postgres (binary_data, mode database) byte-exact (stored as: ${sources:-none})"
+  else
+    check_fail "trigger: $matched of $TRIGGER_EVENTS pictures found byte-exact in Postgres binary_data (stored as: ${sources:-none})"
+  fi
+fi
 
 step "stop n8n"
 for pid in "${WORKER_PIDS[@]}" "$MAIN_PID"; do stop_pid "$pid"; done

@@ -26,6 +26,8 @@ import { FeishuEmulator, makePng } from '../../test/emulator';
 import type { EndpointName } from '../../test/emulator';
 import { triggerHandlers } from '../../bench/trigger-feishu';
 import { addAppFixtures, sha256 } from './fixtures';
+import { sourceHandlers } from './source-controls';
+import { triggerHandlers as appTriggerHandlers } from './trigger-controls';
 
 let emulator: FeishuEmulator;
 /** TCP connections accepted so far (the plain axios loop keeps its sockets alive; does the node?). */
@@ -115,6 +117,10 @@ const handlers = {
 		setImmediate(() => void stop());
 		return true;
 	},
+	// ---- Feishu Images Trigger: events delivered both ways (scripts/emulator/trigger-controls.ts)
+	...appTriggerHandlers(() => emulator),
+	// ---- issue 17's sources: a Base, the whole-file cap (scripts/emulator/source-controls.ts)
+	...sourceHandlers(() => emulator),
 };
 
 export type EmulatorHandlers = typeof handlers;

@@ -12,10 +12,11 @@
 //   node app-test.mjs credential <exported credentials.json> <stats.json>
 //       n8n saved the tenant token the emulator issued into the credential
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { expect, isMain, runCommand } from './checks.mjs';
+import { check, expect, isMain, runChecks, runCommand } from './checks.mjs';
 
 export const CREDENTIAL_ID = 'FeishuEmuCred001';
 export const CREDENTIAL_NAME = 'Feishu emulator';
@@ -266,7 +267,471 @@ function credential(exportFile, statsFile) {
 	return `n8n saved the tenant token from preAuthentication in its database (token #${s.issuedTokens.indexOf(token) + 1} of ${s.issuedTokens.length})`;
 }
 
+// ---- Feishu Images Trigger in the running app (test:n8n, test:queue, bench-webhook-rate) --------
+//   node app-test.mjs trigger-fixtures <state.json> <outDir> <mode: webhook|longConnection|both>
+//       <outDir>/credentials.json (a Feishu API credential with Verification Token and Encrypt
+//       Key) and <outDir>/workflows/*.json: one active workflow per way, the trigger alone
+//   node app-test.mjs trigger-webhook <n8n URL> <emulator control URL> <state.json>
+//   node app-test.mjs trigger-long-connection <n8n URL> <emulator control URL> <state.json> [deactivate: 1|0]
+//       the checks (below): events delivered by the emulator, executions counted and their
+//       binaries read back through n8n's REST API and compared (sha256) with the emulator's
+
+export const TRIGGER_CREDENTIAL_ID = 'FeishuEmuTrig001';
+export const TRIGGER_TOKEN = 'v3rification-t0ken-app-test';
+export const TRIGGER_KEY = 'encrypt-key-of-the-app-test';
+export const TRIGGER_NODE = 'Feishu Images Trigger';
+export const TRIGGER_NODE_TYPE = 'n8n-nodes-feishu-images.feishuImagesTrigger';
+export const TRIGGER_WORKFLOWS = {
+	webhook: { id: 'FeishuTrigWebhk01', webhookId: '2f5b7c1e-8d4a-4b6f-9e3c-0a1b2c3d4e51' },
+	longConnection: { id: 'FeishuTrigLongC01' },
+};
+export const webhookUrl = (n8nUrl) =>
+	`${n8nUrl}/webhook/${TRIGGER_WORKFLOWS.webhook.webhookId}/feishu`;
+
+export function triggerCredential(state) {
+	const base = feishuCredential(state);
+	return {
+		...base,
+		id: TRIGGER_CREDENTIAL_ID,
+		name: 'Feishu emulator (events)',
+		data: { ...base.data, verificationToken: TRIGGER_TOKEN, encryptKeySecret: TRIGGER_KEY },
+	};
+}
+
+export function triggerWorkflow(receiveVia, { id, webhookId, name } = {}) {
+	const meta = TRIGGER_WORKFLOWS[receiveVia];
+	return {
+		id: id ?? meta.id,
+		name: name ?? `Feishu Images Trigger via ${receiveVia} (n8n app test)`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		nodes: [
+			{
+				id: `8b3e5c74-2d9f-4f3a-9c73-9d3f2e4a5b${receiveVia === 'webhook' ? '01' : '02'}`,
+				name: TRIGGER_NODE,
+				type: TRIGGER_NODE_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { receiveVia, output: 'file', filters: {}, options: {} },
+				credentials: { feishuApi: { id: TRIGGER_CREDENTIAL_ID, name: 'Feishu emulator (events)' } },
+				...(receiveVia === 'webhook' ? { webhookId: webhookId ?? meta.webhookId } : {}),
+			},
+		],
+		connections: {},
+	};
+}
+
+function triggerFixtures(stateFile, outDir, mode = 'both') {
+	const state = readJson(stateFile);
+	writeFileSync(path.join(outDir, 'credentials.json'), JSON.stringify([triggerCredential(state)]));
+	mkdirSync(path.join(outDir, 'workflows'), { recursive: true });
+	for (const via of mode === 'both' ? ['webhook', 'longConnection'] : [mode]) {
+		const workflow = triggerWorkflow(via);
+		writeFileSync(path.join(outDir, 'workflows', `${workflow.id}.json`), JSON.stringify(workflow));
+	}
+}
+
+/** One call of the emulator process (scripts/emulator/process.ts, `POST /<method>`). */
+export async function emu(control, method, ...args) {
+	const res = await fetch(`${control}/${method}`, { method: 'POST', body: JSON.stringify(args) });
+	const value = await res.json();
+	if (!res.ok) throw new Error(`emulator ${method}: ${value?.error ?? res.status}`);
+	return value;
+}
+
+/**
+ * n8n's REST API as the editor uses it: the owner set up once (or signed in), then the session
+ * cookie with the browser-id header n8n binds it to.
+ */
+export class N8nRest {
+	constructor(baseUrl) {
+		this.baseUrl = baseUrl;
+		this.cookie = '';
+		this.headers = { 'browser-id': 'feishu-images-app-test', 'content-type': 'application/json' };
+	}
+
+	async signIn() {
+		const owner = {
+			email: 'owner@example.com',
+			firstName: 'App',
+			lastName: 'Test',
+			password: 'Feishu-images-test-1',
+		};
+		let res = await fetch(`${this.baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: this.headers,
+			body: JSON.stringify(owner),
+		});
+		if (!res.ok) {
+			res = await fetch(`${this.baseUrl}/rest/login`, {
+				method: 'POST',
+				headers: this.headers,
+				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+			});
+		}
+		if (!res.ok) throw new Error(`n8n sign-in: HTTP ${res.status} ${await res.text()}`);
+		this.cookie = res.headers
+			.getSetCookie()
+			.map((c) => c.split(';')[0])
+			.join('; ');
+		return this;
+	}
+
+	async call(method, url, body) {
+		const res = await fetch(`${this.baseUrl}/rest${url}`, {
+			method,
+			headers: { ...this.headers, cookie: this.cookie },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		if (!res.ok) throw new Error(`n8n ${method} ${url}: HTTP ${res.status} ${await res.text()}`);
+		return res;
+	}
+
+	async json(method, url, body) {
+		return (await (await this.call(method, url, body)).json()).data;
+	}
+
+	/** Every execution of a workflow (newest first, as n8n lists them). */
+	async executions(workflowId) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const data = await this.json('GET', `/executions?filter=${filter}&limit=100`);
+		return data.results ?? [];
+	}
+
+	/** One execution with its run data (n8n sends it `flatted`). */
+	async execution(id) {
+		const data = await this.json('GET', `/executions/${id}`);
+		const { parse } = await flatted();
+		return { ...data, data: typeof data.data === 'string' ? parse(data.data) : data.data };
+	}
+
+	async binary(id) {
+		const res = await this.call('GET', `/binary-data?id=${encodeURIComponent(id)}&action=download`);
+		return Buffer.from(await res.arrayBuffer());
+	}
+}
+
+/** n8n's own `flatted` (what its REST API serialises run data with), from the installed app. */
+async function flatted() {
+	const appDir = process.env.N8N_TEST_APP_DIR;
+	if (!appDir) throw new Error('N8N_TEST_APP_DIR is not set');
+	const require = createRequire(path.join(appDir, 'node_modules', 'n8n', 'package.json'));
+	return require('flatted');
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until the workflow has `expected` executions that finished, then `settleMs` more. */
+export async function waitForExecutions(
+	rest,
+	workflowId,
+	expected,
+	{ timeoutMs = 90_000, settleMs = 3000 } = {},
+) {
+	const until = Date.now() + timeoutMs;
+	let list = [];
+	while (Date.now() < until) {
+		list = await rest.executions(workflowId);
+		const finished = list.filter(
+			(e) => e.finished || ['success', 'error', 'crashed'].includes(e.status),
+		);
+		if (finished.length >= expected && finished.length === list.length) break;
+		await sleep(500);
+	}
+	await sleep(settleMs);
+	return await rest.executions(workflowId);
+}
+
+/**
+ * Every execution's trigger output, its binaries read back through the REST API and compared
+ * with the emulator's file of the item's message. Returns { right, problems, messages }.
+ */
+export async function verifyExecutions(rest, executions, filesById) {
+	const problems = [];
+	const messages = [];
+	let right = 0;
+	for (const summary of executions) {
+		const execution = await rest.execution(summary.id);
+		if (execution.status !== 'success')
+			problems.push(`execution ${summary.id}: ${execution.status}`);
+		const items = execution.data?.resultData?.runData?.[TRIGGER_NODE]?.[0]?.data?.main?.[0] ?? [];
+		if (items.length !== 1)
+			problems.push(`execution ${summary.id}: ${items.length} items, expected 1`);
+		for (const item of items) {
+			const expected = filesById.get(item.json?.messageId);
+			messages.push(item.json?.messageId);
+			const binary = item.binary?.data;
+			if (!expected || !binary) {
+				problems.push(
+					`execution ${summary.id}: message ${item.json?.messageId}, binary ${!!binary}`,
+				);
+				continue;
+			}
+			const bytes = binary.id ? await rest.binary(binary.id) : Buffer.from(binary.data, 'base64');
+			const sha = createHash('sha256').update(bytes).digest('hex');
+			if (sha !== expected.sha256 || bytes.length !== expected.size)
+				problems.push(
+					`execution ${summary.id} (${expected.messageId}): ${bytes.length} B sha256 ${sha.slice(0, 12)}…, expected ${expected.size} B ${expected.sha256.slice(0, 12)}…`,
+				);
+			else if (item.json.sha256 !== expected.sha256)
+				problems.push(`execution ${summary.id}: json.sha256 ${item.json.sha256} differs`);
+			else right++;
+		}
+	}
+	return { right, problems, messages };
+}
+
+const statusList = (attempts) => attempts.map((a) => a.status).join(',');
+
+async function triggerWebhook(n8nUrl, control, stateFile) {
+	const rest = await new N8nRest(n8nUrl).signIn();
+	const target = {
+		url: webhookUrl(n8nUrl),
+		verificationToken: TRIGGER_TOKEN,
+		encryptKey: TRIGGER_KEY,
+	};
+	const workflowId = TRIGGER_WORKFLOWS.webhook.id;
+	void stateFile;
+	await check('webhook: the URL check (challenge) answered', async () => {
+		const a = await emu(control, 'webhookChallenge', target, 'challenge-app-test-42');
+		expect(a.status === 200, `HTTP ${a.status}: ${a.body}`);
+		expect(JSON.parse(a.body).challenge === 'challenge-app-test-42', `body ${a.body}`);
+		expect(a.ms < 1000, `answered in ${a.ms.toFixed(0)} ms (Feishu wants < 1 s)`);
+		return `HTTP 200 {"challenge":…} in ${a.ms.toFixed(0)} ms at ${target.url}`;
+	});
+	const good = await emu(control, 'addChatImages', 6, 'om_webhook');
+	const forged = await emu(control, 'addChatImages', 4, 'om_forged');
+	const files = new Map(good.map((f) => [f.messageId, f]));
+	let attempts = {};
+	await check(
+		'webhook: 6 sealed events and 1 redelivery answered 200, 4 forged ones 401',
+		async () => {
+			attempts.good = await emu(
+				control,
+				'webhookPush',
+				target,
+				good.map((f) => f.messageId),
+			);
+			attempts.duplicate = await emu(control, 'webhookPush', target, [good[0].messageId]);
+			attempts.forged = [];
+			for (const [i, tamper] of ['signature', 'body', 'token', 'plain'].entries())
+				attempts.forged.push(
+					...(await emu(control, 'webhookPush', target, [forged[i].messageId], tamper)),
+				);
+			const all = [...attempts.good, ...attempts.duplicate];
+			expect(
+				all.every((a) => a.status === 200),
+				`statuses ${statusList(all)}`,
+			);
+			expect(
+				attempts.forged.every((a) => a.status === 401),
+				`forged: statuses ${statusList(attempts.forged)}`,
+			);
+			const slowest = Math.max(...all.map((a) => a.ms));
+			return `statuses ${statusList(all)} / forged (signature, body, token, plain) ${statusList(attempts.forged)}; slowest 200 in ${slowest.toFixed(0)} ms`;
+		},
+	);
+	const executions = await waitForExecutions(rest, workflowId, 6);
+	await check(
+		'webhook: exactly 6 executions (none for the redelivery, none for the forged)',
+		async () => {
+			expect(executions.length === 6, `${executions.length} executions of the workflow`);
+			return `${executions.length} executions (${executions.map((e) => e.id).join(', ')}), mode ${[...new Set(executions.map((e) => e.mode))].join('/')}`;
+		},
+	);
+	await check("webhook: every binary byte-exact (read back through n8n's REST API)", async () => {
+		const { right, problems, messages } = await verifyExecutions(rest, executions, files);
+		expect(problems.length === 0, problems.join('; '));
+		expect(new Set(messages).size === 6, `messages ${messages.join(', ')}`);
+		return `${right} pictures, sha256 = the emulator's, one per message`;
+	});
+}
+
+async function triggerLongConnection(n8nUrl, control, stateFile, deactivate = '1') {
+	void stateFile;
+	const rest = await new N8nRest(n8nUrl).signIn();
+	const workflowId = TRIGGER_WORKFLOWS.longConnection.id;
+	await check(
+		'long connection: the active workflow holds ONE connection at the emulator',
+		async () => {
+			let stats;
+			for (let i = 0; i < 60; i++) {
+				stats = await emu(control, 'longConnectionStats');
+				if (stats.open > 0) break;
+				await sleep(500);
+			}
+			expect(stats.open === 1, `${stats.open} open connections (${JSON.stringify(stats)})`);
+			return `${stats.open} open (discoveries ${stats.discoveries}, upgrades ${stats.upgrades})`;
+		},
+	);
+	const files = await emu(control, 'addChatImages', 5, 'om_longconn');
+	const byId = new Map(files.map((f) => [f.messageId, f]));
+	await emu(
+		control,
+		'longConnectionDeliver',
+		files.slice(0, 4).map((f) => f.messageId),
+	);
+	// Feishu's at-least-once: the last event is delivered again once acked (same event_id).
+	await emu(control, 'longConnectionDeliver', [files[4].messageId], { duplicate: true });
+	const executions = await waitForExecutions(rest, workflowId, 5);
+	await check(
+		'long connection: 5 events + 1 redelivery → exactly 5 executions, every ack 200',
+		async () => {
+			const stats = await emu(control, 'longConnectionStats');
+			expect(executions.length === 5, `${executions.length} executions`);
+			expect(stats.acksOk === stats.acks && stats.unacked === 0, JSON.stringify(stats));
+			return `${executions.length} executions; emulator: ${stats.eventsDelivered} pushes, ${stats.acksOk} acks 200 (p99 ${stats.ackP99Ms.toFixed(0)} ms), 0 unacked`;
+		},
+	);
+	await check(
+		"long connection: every binary byte-exact (read back through n8n's REST API)",
+		async () => {
+			const { right, problems, messages } = await verifyExecutions(rest, executions, byId);
+			expect(problems.length === 0, problems.join('; '));
+			expect(new Set(messages).size === 5, `messages ${messages.join(', ')}`);
+			return `${right} pictures, sha256 = the emulator's`;
+		},
+	);
+	if (deactivate !== '1') return;
+	await check('long connection: deactivating the workflow leaves 0 open connections', async () => {
+		await rest.json('POST', `/workflows/${workflowId}/deactivate`, {});
+		let stats;
+		for (let i = 0; i < 40; i++) {
+			stats = await emu(control, 'longConnectionStats');
+			if (stats.open === 0) break;
+			await sleep(250);
+		}
+		expect(stats.open === 0, `${stats.open} connections still open after 10 s`);
+		return `0 open connections at the emulator after POST /rest/workflows/${workflowId}/deactivate`;
+	});
+}
+
 // The command line runs only when this file is the one node was started with (others import it).
-if (isMain(import.meta.url)) {
-	runCommand({ fixtures, result: extractResult }, { output, emulator, credential });
+// ---- issue 17's sources through the packed package (test:n8n) -----------------------------------
+//   node app-test.mjs sources-fixtures <state.json> <base.json> <chat-file.json> <outDir>
+//       <outDir>/base.json and <outDir>/ranged.json: Manual Trigger -> Feishu Images, Base ->
+//       Download Attachments (by link) and Message -> Download Resource (type=file)
+//   node app-test.mjs source-output <result.json> <expected.json> <node name> <.n8n folder> <label>
+//       one check: each output item's binary read from n8n's store, sha256 = the emulator's
+
+function manualThen(id, name, nodeName, parameters) {
+	return {
+		id,
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		nodes: [
+			{
+				id: `${id}-manual`,
+				name: 'When clicking Execute workflow',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: `${id}-feishu`,
+				name: nodeName,
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters,
+				credentials: { feishuApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+			},
+		],
+		connections: {
+			'When clicking Execute workflow': { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+function sourcesFixtures(stateFile, baseFile, chatFile, outDir) {
+	const base = readJson(baseFile);
+	const chat = readJson(chatFile);
+	const link = `https://example.feishu.cn/base/${base.appToken}?table=${base.tableId}`;
+	writeFileSync(
+		path.join(outDir, 'base.json'),
+		JSON.stringify(
+			manualThen('FeishuAppBase0001', 'Base attachments (n8n app test)', 'Download Attachments', {
+				resource: 'base',
+				operation: 'downloadAttachments',
+				baseId: { __rl: true, mode: 'url', value: link },
+				options: {},
+			}),
+		),
+	);
+	writeFileSync(
+		path.join(outDir, 'ranged.json'),
+		JSON.stringify(
+			manualThen('FeishuAppRange001', 'Ranged chat file (n8n app test)', 'Download Chat File', {
+				resource: 'message',
+				operation: 'downloadResource',
+				messageId: { __rl: true, mode: 'id', value: chat.messageId },
+				fileKey: { __rl: true, mode: 'id', value: chat.fileKey },
+				resourceType: 'file',
+				options: {},
+			}),
+		),
+	);
+	void stateFile;
+}
+
+function sourceOutput(resultFile, expectedFile, nodeName, n8nFolder, label) {
+	const run = readJson(resultFile);
+	const expected = [readJson(expectedFile)].flat();
+	const task = run.data.resultData.runData?.[nodeName]?.[0];
+	expect(
+		task && !task.error,
+		`${label}: the node failed: ${task?.error?.message ?? 'no run data'}`,
+	);
+	const items = task.data?.main?.[0] ?? [];
+	expect(
+		items.length === expected.length,
+		`${label}: ${items.length} items, expected ${expected.length}`,
+	);
+	const lines = [];
+	for (const [i, item] of items.entries()) {
+		const binary = item.binary?.data;
+		expect(
+			binary,
+			`${label}: item ${i} has no binary (json: ${JSON.stringify(item.json).slice(0, 300)})`,
+		);
+		let bytes;
+		if (binary.id) {
+			const key = binary.id.slice(binary.id.indexOf(':') + 1);
+			const file = path.resolve(n8nFolder, 'storage', key);
+			expect(
+				file.startsWith(path.resolve(n8nFolder, 'storage') + path.sep),
+				`${label}: id escapes`,
+			);
+			bytes = readFileSync(file);
+		} else bytes = Buffer.from(binary.data, 'base64');
+		const sha = createHash('sha256').update(bytes).digest('hex');
+		expect(
+			bytes.length === expected[i].size && sha === expected[i].sha256,
+			`${label}: item ${i}: ${bytes.length} B sha256 ${sha}, expected ${expected[i].size} B ${expected[i].sha256}`,
+		);
+		lines.push(`${binary.fileName ?? '?'} ${bytes.length} B`);
+	}
+	return `${label}: ${lines.join(', ')}: sha256 = the emulator's (read from n8n's binary store)`;
+}
+
+const multiCheck = {
+	'trigger-webhook': triggerWebhook,
+	'trigger-long-connection': triggerLongConnection,
+};
+if (isMain(import.meta.url) && multiCheck[process.argv[2]]) {
+	runChecks(() => multiCheck[process.argv[2]](...process.argv.slice(3)), { timeoutMs: 5 * 60_000 });
+} else if (isMain(import.meta.url)) {
+	runCommand(
+		{
+			fixtures,
+			result: extractResult,
+			'trigger-fixtures': triggerFixtures,
+			'sources-fixtures': sourcesFixtures,
+		},
+		{ output, emulator, credential, 'source-output': sourceOutput },
+	);
 }

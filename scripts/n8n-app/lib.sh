@@ -212,6 +212,21 @@ wait_http() {
   return 1
 }
 
+# wait_webhook_registered URL PID: until n8n serves the production webhook URL (POST). n8n 2.41
+# registers published webhooks through its publication service (logging at debug only): once it
+# has, a GET is refused with "not registered for GET requests. Did you mean ... POST".
+wait_webhook_registered() {
+  local url=$1 pid=$2 i
+  for i in $(seq 1 300); do
+    if node -e 'fetch(process.argv[1]).then(async (r) => process.exit(/Did you mean to make a POST/.test(await r.text()) ? 0 : 1), () => process.exit(1))' "$url"; then
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+
 # ---- the package -------------------------------------------------------------------------------
 pack_package() {
   if [ "${N8N_SKIP_BUILD:-0}" != 1 ]; then

@@ -15,15 +15,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { createHash } from 'node:crypto';
+
 import {
 	CREDENTIAL_ID,
 	CREDENTIAL_NAME,
+	emu,
 	feishuCredential,
+	N8nRest,
 	NODE_TYPE,
 	readJson,
+	TRIGGER_NODE,
+	triggerCredential,
+	triggerWorkflow,
+	waitForExecutions,
 	writeFixtures,
 } from './app-test.mjs';
-import { expect, runCommand } from './checks.mjs';
+import { check, expect, runChecks, runCommand } from './checks.mjs';
 
 export const WORKFLOW_ID = 'FeishuQueueTest01';
 const NODE_NAME = 'Download Whiteboards';
@@ -226,4 +234,130 @@ function stored(stateFile, rowsFile, expectedCount, label) {
 	return found;
 }
 
-runCommand({ fixtures, fire }, { stored });
+// ---- Feishu Images Trigger in queue mode (issue 16) ----------------------------------------------
+//   node queue-test.mjs trigger-fixtures <state.json> <outDir>
+//       the workflow: Feishu Images Trigger (long connection) -> Crypto (SHA-256 of the binary,
+//       so the worker reads the bytes the trigger stored on main); appended to <outDir>'s
+//       credentials.json, in <outDir>/trigger-workflow.json
+//   node queue-test.mjs trigger <n8n URL> <emulator control URL> <count> <ids out file>
+//       checks: one connection, `count` events delivered → `count` executions that succeeded,
+//       the hash each worker computed and the bytes n8n serves = the emulator's; the ids of the
+//       executions go to <ids out file> (test-queue.sh checks the worker logs)
+export const TRIGGER_WORKFLOW_ID = 'FeishuQueueTrig01';
+const HASH_NODE = 'SHA-256 on the Worker';
+
+function triggerFixtures(stateFile, outDir) {
+	const state = readJson(stateFile);
+	const credentialsFile = path.join(outDir, 'credentials.json');
+	const credentials = readJson(credentialsFile);
+	writeFileSync(
+		credentialsFile,
+		JSON.stringify([...credentials, triggerCredential(state)], null, 2),
+	);
+	const workflow = triggerWorkflow('longConnection', {
+		id: TRIGGER_WORKFLOW_ID,
+		name: 'Feishu Images Trigger in queue mode (queue test)',
+	});
+	workflow.nodes.push({
+		id: '9c4f6d85-3e0a-4a4b-8d84-0e4f3a5b6c03',
+		name: HASH_NODE,
+		type: 'n8n-nodes-base.crypto',
+		typeVersion: 2,
+		position: [220, 0],
+		parameters: {
+			action: 'hash',
+			type: 'SHA256',
+			binaryData: true,
+			binaryPropertyName: 'data',
+			dataPropertyName: 'workerSha256',
+			encoding: 'hex',
+		},
+	});
+	workflow.connections = {
+		[TRIGGER_NODE]: { main: [[{ node: HASH_NODE, type: 'main', index: 0 }]] },
+	};
+	writeFileSync(path.join(outDir, 'trigger-workflow.json'), JSON.stringify(workflow, null, 2));
+}
+
+async function trigger(n8nUrl, control, count, idsFile) {
+	const n = Number(count);
+	const rest = await new N8nRest(n8nUrl).signIn();
+	const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+	await check('trigger: the leader main holds ONE long connection at the emulator', async () => {
+		let stats;
+		for (let i = 0; i < 60; i++) {
+			stats = await emu(control, 'longConnectionStats');
+			if (stats.open > 0) break;
+			await sleep(500);
+		}
+		expect(stats.open === 1, `${stats.open} open connections: ${JSON.stringify(stats)}`);
+		return `1 open connection (upgrades ${stats.upgrades})`;
+	});
+	const files = await emu(control, 'addChatImages', n, 'om_queue');
+	const byId = new Map(files.map((f) => [f.messageId, f]));
+	await emu(
+		control,
+		'longConnectionDeliver',
+		files.map((f) => f.messageId),
+	);
+	const executions = await waitForExecutions(rest, TRIGGER_WORKFLOW_ID, n, { timeoutMs: 120_000 });
+	writeFileSync(idsFile, executions.map((e) => e.id).join('\n'));
+	await check(`trigger: ${n} events → ${n} executions that succeeded`, async () => {
+		const statuses = executions.map((e) => e.status);
+		expect(executions.length === n, `${executions.length} executions (${statuses.join(',')})`);
+		expect(
+			statuses.every((s) => s === 'success'),
+			`statuses ${statuses.join(',')}`,
+		);
+		const stats = await emu(control, 'longConnectionStats');
+		expect(stats.acksOk === stats.acks && stats.unacked === 0, JSON.stringify(stats));
+		return `${n} executions, status success; ${stats.acksOk} acks 200 (p99 ${stats.ackP99Ms.toFixed(0)} ms)`;
+	});
+	// Read on the worker: the Crypto node hashed the bytes the trigger stored on main. n8n's REST
+	// API may refuse them (database mode keeps a trigger's binaries under the temporary
+	// execution ID, which its access check rejects): reported, the rows are checked in Postgres.
+	const served = { ok: 0, refused: 0 };
+	await check('trigger: every binary readable on the worker and byte-exact', async () => {
+		const problems = [];
+		let right = 0;
+		let mode = '';
+		for (const summary of executions) {
+			const execution = await rest.execution(summary.id);
+			const runData = execution.data?.resultData?.runData ?? {};
+			const item = runData[TRIGGER_NODE]?.[0]?.data?.main?.[0]?.[0];
+			const hashed = runData[HASH_NODE]?.[0]?.data?.main?.[0]?.[0];
+			const expected = byId.get(item?.json?.messageId);
+			if (!item || !hashed || !expected) {
+				problems.push(
+					`execution ${summary.id}: trigger item ${!!item}, hash ${!!hashed}, message ${item?.json?.messageId}`,
+				);
+				continue;
+			}
+			mode = item.binary.data.id?.split(':')[0] ?? 'inline';
+			if (hashed.json.workerSha256 !== expected.sha256)
+				problems.push(`execution ${summary.id}: the worker hashed ${hashed.json.workerSha256}`);
+			else right++;
+			try {
+				const bytes = await rest.binary(item.binary.data.id);
+				if (createHash('sha256').update(bytes).digest('hex') === expected.sha256) served.ok++;
+				else problems.push(`execution ${summary.id}: n8n serves other bytes (${bytes.length} B)`);
+			} catch {
+				served.refused++;
+			}
+		}
+		expect(problems.length === 0, problems.join('; '));
+		return (
+			`${right} pictures: the SHA-256 the worker computed = the emulator's (binary ids '${mode}:…'); ` +
+			`n8n's REST API served ${served.ok}, refused ${served.refused}`
+		);
+	});
+	writeFileSync(`${idsFile}.sha256`, files.map((f) => f.sha256).join('\n'));
+	await check('trigger: still ONE connection at the emulator after the burst', async () => {
+		const stats = await emu(control, 'longConnectionStats');
+		expect(stats.open === 1 && stats.maxOpenPerApp === 1, JSON.stringify(stats));
+		return `open ${stats.open}, at most ${stats.maxOpenPerApp} at once`;
+	});
+}
+
+if (process.argv[2] === 'trigger') runChecks(() => trigger(...process.argv.slice(3)));
+else runCommand({ fixtures, fire, 'trigger-fixtures': triggerFixtures }, { stored });

@@ -17,16 +17,42 @@ async function rawBodyOf(req: Request): Promise<Buffer> {
 	return Buffer.from(JSON.stringify(req.body ?? {}), 'utf8');
 }
 
-async function verify(ctx: IWebhookFunctions): Promise<WebhookOutcome> {
+interface VerifyKeys {
+	verificationToken: string;
+	encryptKey: string;
+}
+
+/**
+ * The credential's Verification Token and Encrypt Key, kept for a few seconds per credential.
+ * n8n decrypts a credential on every getCredentials() in a webhook, and with its default
+ * expression engine (n8n 2.x) takes an isolate for it (~80 ms of CPU on 2 cores): per request
+ * that doubled the trigger's cost beside n8n's own Webhook node. A changed key applies within
+ * VERIFY_KEYS_TTL_MS.
+ */
+export const VERIFY_KEYS_TTL_MS = 10_000;
+const verifyKeys = new Map<string, { keys: VerifyKeys; until: number }>();
+
+async function keysOf(ctx: IWebhookFunctions): Promise<VerifyKeys> {
+	const id = ctx.getNode().credentials?.[TENANT_CREDENTIAL]?.id;
+	const now = Date.now();
+	const cached = id ? verifyKeys.get(id) : undefined;
+	if (cached && cached.until > now) return cached.keys;
 	const credentials = await ctx.getCredentials(TENANT_CREDENTIAL);
+	const keys = {
+		verificationToken: String(credentials.verificationToken ?? '').trim(),
+		encryptKey: String(credentials.encryptKeySecret ?? '').trim(),
+	};
+	if (id) {
+		for (const [key, entry] of verifyKeys) if (entry.until <= now) verifyKeys.delete(key);
+		verifyKeys.set(id, { keys, until: now + VERIFY_KEYS_TTL_MS });
+	}
+	return keys;
+}
+
+async function verify(ctx: IWebhookFunctions): Promise<WebhookOutcome> {
+	const keys = await keysOf(ctx);
 	const req = ctx.getRequestObject();
-	return openWebhookRequest(
-		{ rawBody: await rawBodyOf(req), headers: req.headers },
-		{
-			verificationToken: String(credentials.verificationToken ?? '').trim(),
-			encryptKey: String(credentials.encryptKeySecret ?? '').trim(),
-		},
-	);
+	return openWebhookRequest({ rawBody: await rawBodyOf(req), headers: req.headers }, keys);
 }
 
 /** Writes Feishu's answer at once: the 200 must leave before any download (3 s deadline). */
