@@ -39,6 +39,9 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const { FeishuImages } = require(path.join(root, 'dist/nodes/FeishuImages/FeishuImages.node.js'));
 const description = new FeishuImages().description;
+const APP_ONLY_RESOURCES =
+	description.properties.find((p) => p.name === 'authentication')?.displayOptions?.hide?.resource ??
+	[];
 const resourceOptions = description.properties.find((p) => p.name === 'resource').options;
 const operations = description.properties
 	.filter((p) => p.name === 'operation')
@@ -528,76 +531,250 @@ async function pickCredential(name) {
 	await page.waitForTimeout(300);
 }
 
-const appOnlyNotice = () =>
-	params().getByText('Feishu serves this resource to the app identity only');
-
-/**
- * With both credentials saved, n8n's editor offers every credential of the node in one list and
- * preselects the newest one (here the OAuth2 credential) whatever the resource: a node cannot
- * narrow that list per resource without its Resource field being hidden. So an app-only
- * resource (Message Image) says so on the panel when the user identity is picked, and picking
- * the Feishu API credential clears it; a whiteboard node offers both.
- */
-async function credentialsPerResource() {
-	const names = await credentialNames();
-	expect(names.api && names.oauth, `both credentials should be saved (${JSON.stringify(names)})`);
-	await page.goto(`${baseUrl}/workflow/new`);
-	await addFeishuNode('Download a message image', true);
-	const appOnly = await credentialChoices();
-	await page.keyboard.press('Escape');
-	await pickCredential(names.oauth);
-	const warned = await visible(appOnlyNotice(), 3000);
-	await shot('credential-app-only-resource-user-identity');
-	await pickCredential(names.api);
-	const cleared = !(await appOnlyNotice().isVisible());
-	await shot('credential-app-only-resource-app-identity');
-	await closeNdv();
-	await addFeishuNode('Download a whiteboard as an image', false);
-	const both = await credentialChoices();
-	await page.keyboard.press('Escape');
-	await closeNdv();
-	const problems = [];
-	if (!warned) problems.push('Message Image with the OAuth2 credential shows no app-only notice');
-	if (!cleared) problems.push('the notice stays after picking the Feishu API credential');
-	if (!both.offered.some((o) => o.includes(names.oauth)))
-		problems.push(`Whiteboard does not offer the OAuth2 credential (${both.offered.join(' | ')})`);
-	expect(problems.length === 0, problems.join('; '));
-	return `Message Image: n8n preselected "${appOnly.shown}"; with the OAuth2 credential the panel says to use the app identity, with "${names.api}" it does not; Whiteboard offers ${both.offered.join(' | ')}`;
+/** Authentication, Resource and Operation as plain fields in the open NDV (true: shown). */
+async function plainFields() {
+	const shown = {};
+	for (const name of ['authentication', 'resource', 'operation'])
+		shown[name] = await params()
+			.locator(testId(`parameter-input-${name}`))
+			.first()
+			.isVisible();
+	return shown;
 }
 
-/** The OAuth2 credential picked on a whiteboard node: Execute step downloads with the user token. */
+/** The NDV's credential selects: how many, and the name each shows. */
+async function credentialSelects() {
+	const selects = ndv().locator(testId('node-credentials-select'));
+	await selects
+		.first()
+		.waitFor({ timeout: TIMEOUT })
+		.catch(() => undefined);
+	const names = [];
+	for (const select of await selects.all()) {
+		names.push(
+			(
+				(await select
+					.locator('input')
+					.inputValue()
+					.catch(() => '')) || (await select.innerText())
+			).trim(),
+		);
+	}
+	return names;
+}
+
+/**
+ * With both credentials saved (the OAuth2 one newest), a new node on a resource Feishu serves to
+ * the app only shows no Authentication field and preselects the Feishu API credential; Resource
+ * and Operation stay plain fields (n8n folds nothing into the credential select: the node's
+ * credentials carry `hide` conditions only); the old app-only notice is gone.
+ */
+async function appOnlyResources() {
+	const names = await credentialNames();
+	expect(names.api && names.oauth, `both credentials should be saved (${JSON.stringify(names)})`);
+	const problems = [];
+	const seen = [];
+	for (const resource of APP_ONLY_RESOURCES) {
+		const op = operations.find((o) => o.resource === resource);
+		await page.goto(`${baseUrl}/workflow/new`);
+		await addFeishuNode(op.action, true);
+		await page.waitForTimeout(500);
+		const fields = await plainFields();
+		const selects = await credentialSelects();
+		const text = await params().innerText();
+		await shot(`app-only-${resource}`);
+		const bad = [];
+		if (fields.authentication) bad.push('an Authentication field');
+		if (!fields.resource || !fields.operation) bad.push('no plain Resource/Operation field');
+		if (selects.length !== 1 || selects[0] !== names.api)
+			bad.push(`credential select(s) ${JSON.stringify(selects)}, expected ["${names.api}"]`);
+		if (/app identity only/i.test(text)) bad.push('an app-only notice');
+		if (bad.length) problems.push(`${op.resourceName}: ${bad.join(', ')}`);
+		else seen.push(op.resourceName);
+		await closeNdv();
+	}
+	expect(problems.length === 0, problems.join('; '));
+	return `${seen.join(', ')}: no Authentication field, Resource and Operation plain, "${names.api}" preselected, no notice`;
+}
+
+/** Where Feishu takes a user token, Authentication shows; User (OAuth2) offers the OAuth2 credential only. */
+async function userCapableResources() {
+	const names = await credentialNames();
+	const problems = [];
+	const seen = [];
+	const resources = [...new Set(operations.map((o) => o.resource))].filter(
+		(r) => !APP_ONLY_RESOURCES.includes(r),
+	);
+	for (const resource of resources) {
+		const op = operations.find((o) => o.resource === resource);
+		await page.goto(`${baseUrl}/workflow/new`);
+		await addFeishuNode(op.action, true);
+		await page.waitForTimeout(500);
+		const fields = await plainFields();
+		const asApp = await credentialSelects();
+		if (!fields.authentication || !fields.resource || !fields.operation) {
+			problems.push(`${op.resourceName}: fields shown ${JSON.stringify(fields)}`);
+			await shot(`user-capable-${resource}`);
+			await closeNdv();
+			continue;
+		}
+		await chooseOption('parameter-input-authentication', 'User (OAuth2)');
+		await page.waitForTimeout(500);
+		const asUser = await credentialSelects();
+		const { offered } = await credentialChoices();
+		await shot(`user-capable-${resource}-user`);
+		await page.keyboard.press('Escape');
+		const bad = [];
+		if (asApp.length !== 1 || asApp[0] !== names.api)
+			bad.push(`as App: ${JSON.stringify(asApp)}`);
+		if (asUser.length !== 1) bad.push(`as User: ${asUser.length} credential selects`);
+		if (!offered.some((o) => o.includes(names.oauth)) || offered.some((o) => o.includes(names.api)))
+			bad.push(`as User offers ${JSON.stringify(offered)}`);
+		if (bad.length) problems.push(`${op.resourceName}: ${bad.join(', ')}`);
+		else seen.push(op.resourceName);
+		await closeNdv();
+	}
+	expect(problems.length === 0, problems.join('; '));
+	return `${seen.join(', ')}: Authentication shown; App → "${names.api}", User (OAuth2) → only "${names.oauth}"`;
+}
+
+/** User (OAuth2) on a whiteboard node: Execute step downloads with the user token. */
 async function userTokenDownload() {
 	const oauthCredentialName = (await credentialNames()).oauth;
 	// A workflow of its own: the nodes left half-filled by the last step would stop the run.
 	await page.goto(`${baseUrl}/workflow/new`);
 	await addFeishuNode('Download a whiteboard as an image', true);
-	await pickCredential(oauthCredentialName);
-	const select = ndv().locator(testId('node-credentials-select')).first();
+	await chooseOption('parameter-input-authentication', 'User (OAuth2)');
+	await page.waitForTimeout(500);
+	const selects = await credentialSelects();
+	if (selects[0] !== oauthCredentialName) await pickCredential(oauthCredentialName);
 	expect(
-		(await select.innerText().catch(() => '')).includes(oauthCredentialName) ||
-			(
-				await select
-					.locator('input')
-					.inputValue()
-					.catch(() => '')
-			).includes(oauthCredentialName),
-		'the OAuth2 credential could not be picked on a whiteboard node',
+		(await credentialSelects())[0] === oauthCredentialName,
+		`the OAuth2 credential is not selected on a whiteboard node (${JSON.stringify(await credentialSelects())})`,
 	);
 	await setBoardMode('id');
 	await setBoardValue(state.whiteboardId);
-	const before = await (await fetch(`${state.controlUrl}/stats`)).json();
+	const before = await emulator('stats');
 	const output = await executeStep();
 	const error = output.locator(testId('node-error-message'));
 	expect(!(await error.isVisible()), `the node failed: ${await error.innerText().catch(() => '')}`);
 	await shot('user-token-download');
-	const after = await (await fetch(`${state.controlUrl}/stats`)).json();
+	const after = await emulator('stats');
 	const downloads = (after.downloads?.whiteboard ?? 0) - (before.downloads?.whiteboard ?? 0);
 	expect(downloads >= 1, `the emulator saw no whiteboard download (${downloads})`);
 	expect(
 		after.tokenRequests === before.tokenRequests,
 		'a tenant token was fetched: the download did not use the user identity',
 	);
-	return `Execute step with the OAuth2 credential: ${downloads} whiteboard download(s), no tenant token fetched`;
+	const bearers = await emulator('bearers', 'whiteboard');
+	expect(
+		bearers.at(-1) === 'user',
+		`the last whiteboard download carried a ${bearers.at(-1)} token, not the user's`,
+	);
+	return `Authentication "User (OAuth2)", "${oauthCredentialName}" ${selects[0] === oauthCredentialName ? 'preselected' : 'picked'}; Execute step: ${downloads} whiteboard download(s), no tenant token fetched`;
+}
+
+/** One call of the emulator process's control door. */
+async function emulator(method, ...args) {
+	const response = await fetch(`${state.controlUrl}/${method}`, {
+		method: 'POST',
+		body: JSON.stringify(args),
+	});
+	const body = await response.json();
+	if (!response.ok) throw new Error(`emulator ${method}: ${JSON.stringify(body)}`);
+	return body;
+}
+
+/** n8n's REST API as the signed-in editor calls it (its session cookie and browser-id header). */
+async function rest(method, url, body) {
+	const { status, text } = await page.evaluate(
+		async ([method, url, body]) => {
+			const response = await fetch(url, {
+				method,
+				headers: {
+					'browser-id': localStorage.getItem('n8n-browserId') ?? '',
+					'content-type': 'application/json',
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			return { status: response.status, text: await response.text() };
+		},
+		[method, url, body],
+	);
+	expect(status >= 200 && status < 300, `${method} ${url}: HTTP ${status} ${text.slice(0, 300)}`);
+	return JSON.parse(text).data;
+}
+
+async function credentialIds() {
+	const data = await rest('GET', '/rest/credentials');
+	const byType = (type) => data.find((c) => c.type === type);
+	return { api: byType('feishuApi'), oauth: byType('feishuOAuth2Api') };
+}
+
+/**
+ * A workflow saved by an older version: a Message Image node with Authentication "User (OAuth2)"
+ * (now hidden there) and both credentials. It opens with no Authentication field and the
+ * Feishu API credential, and Execute step downloads the picture as the app.
+ */
+async function savedUserIdentityOnAppOnly() {
+	const { api, oauth } = await credentialIds();
+	const key = 'img_v3_saved_as_user';
+	await emulator('addFiles', 'messageImage', [key]);
+	const op = operations.find((o) => o.resource === 'messageImage');
+	const fields = Object.fromEntries(
+		op.fields.map((f) => [f, { __rl: true, mode: 'id', value: key }]),
+	);
+	const workflow = await rest('POST', '/rest/workflows', {
+		name: 'Saved with the user identity on Message Image',
+		nodes: [
+			{
+				id: '5b7c1c9e-0a0b-4c51-9d1e-5aa1f0c0ffee',
+				name: 'Feishu Images',
+				type: 'n8n-nodes-feishu-images.feishuImages',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {
+					authentication: 'userToken',
+					resource: 'messageImage',
+					operation: op.operation,
+					...fields,
+				},
+				credentials: {
+					feishuApi: { id: api.id, name: api.name },
+					feishuOAuth2Api: { id: oauth.id, name: oauth.name },
+				},
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+		active: false,
+	});
+	await page.goto(`${baseUrl}/workflow/${workflow.id}`);
+	const node = page.locator(testId('canvas-node')).first();
+	expect(await visible(node), 'the saved workflow shows no node');
+	await node.dblclick();
+	await params().waitFor({ timeout: TIMEOUT });
+	await page.waitForTimeout(500);
+	const shown = await plainFields();
+	const selects = await credentialSelects();
+	const before = await emulator('stats');
+	const output = await executeStep();
+	await shot('saved-user-identity-app-only');
+	const error = output.locator(testId('node-error-message'));
+	expect(!(await error.isVisible()), `the node failed: ${await error.innerText().catch(() => '')}`);
+	const after = await emulator('stats');
+	const downloads = (after.downloads?.messageImage ?? 0) - (before.downloads?.messageImage ?? 0);
+	const problems = [];
+	if (shown.authentication) problems.push('an Authentication field shows');
+	if (selects.length !== 1 || selects[0] !== api.name)
+		problems.push(`credential select(s) ${JSON.stringify(selects)}`);
+	if (downloads < 1) problems.push('no message image download');
+	const bearers = await emulator('bearers', 'messageImage');
+	if (bearers.length < 1 || bearers.some((b) => b !== 'tenant'))
+		problems.push(`message image requests carried ${JSON.stringify(bearers)} tokens, not the tenant's`);
+	expect(problems.length === 0, problems.join('; '));
+	await closeNdv();
+	return `loads with no Authentication field, "${api.name}" shown; Execute step: ${downloads} download(s), bearer: ${[...new Set(bearers)].join(', ')}`;
 }
 
 // ---- run ----------------------------------------------------------------------------------
@@ -643,8 +820,10 @@ async function main() {
 		await check('error item: unknown whiteboard', errorItem);
 		await check("each operation's fields", eachOperation);
 		await check('OAuth2 credential: Connect my account', () => oauthConnect(context));
-		await check('credentials per resource', credentialsPerResource);
+		await check('app-only resources: no Authentication, Feishu API preselected', appOnlyResources);
+		await check('user-capable resources: Authentication, User offers OAuth2 only', userCapableResources);
 		await check('a download with the user token', userTokenDownload);
+		await check('saved workflow: user identity on an app-only node runs as the app', savedUserIdentityOnAppOnly);
 	} finally {
 		await browser.close();
 	}
