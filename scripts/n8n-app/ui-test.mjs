@@ -8,13 +8,13 @@
 // the labels a user reads. Every request the page makes to anything but 127.0.0.1 is aborted
 // (and listed at the end). Each check prints PASS or FAIL with what it saw; counting and the
 // closing line `N passed, N failed` (also after a crash or the time limit) are checks.mjs's.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-import { check as countedCheck, expect, runChecks } from './checks.mjs';
+import { CheckError, check as countedCheck, expect, runChecks } from './checks.mjs';
 
 const [baseUrl, stateFile, artifacts, chromiumPath = '/usr/bin/chromium'] = process.argv.slice(2);
 if (!baseUrl || !stateFile || !artifacts) {
@@ -31,7 +31,7 @@ const OWNER = {
 	password: 'Feishu-Images-1',
 };
 const UNKNOWN_BOARD = 'NoSuchBoard0000000000';
-const TIMEOUT = 15_000;
+const TIMEOUT = 30_000;
 
 // What the node should show, from the built package itself: each operation's action name (the
 // label in the node creator) and the parameters shown for it.
@@ -39,6 +39,13 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const { FeishuImages } = require(path.join(root, 'dist/nodes/FeishuImages/FeishuImages.node.js'));
 const description = new FeishuImages().description;
+const { FeishuImagesTrigger } = require(
+	path.join(root, 'dist/nodes/FeishuImagesTrigger/FeishuImagesTrigger.node.js'),
+);
+const triggerDescription = new FeishuImagesTrigger().description;
+// n8n lists a "X Trigger" node under X's entry as "On new X event".
+const TRIGGER_ACTION = 'On new Feishu Images event';
+const packageName = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).name;
 const APP_ONLY_RESOURCES =
 	description.properties.find((p) => p.name === 'authentication')?.displayOptions?.hide?.resource ??
 	[];
@@ -203,14 +210,38 @@ async function restoreSecret() {
 	return 'correct secret saved again, "Connection tested successfully"';
 }
 
+/**
+ * The node creator lists the two nodes as one entry, "Feishu Images" (n8n pairs a node with its
+ * "… Trigger"): Triggers ("On new Feishu Images event") and Actions. On an empty canvas it opens
+ * with the actions folded: unfold them.
+ */
+async function openFeishuEntry(creator) {
+	await page.keyboard.type('Feishu');
+	await creator.getByText('Feishu Images', { exact: true }).first().click();
+	await creator
+		.getByText(/^Triggers \(\d+\)$/)
+		.first()
+		.waitFor({ timeout: TIMEOUT })
+		.catch(() => undefined);
+}
+
+async function showActions(creator, action) {
+	const item = creator.getByText(action, { exact: true });
+	if (await visible(item, 1500)) return item;
+	await creator
+		.getByText(/^Actions \(\d+\)$/)
+		.first()
+		.click();
+	return item;
+}
+
 async function addFeishuNode(action, fromCanvasButton) {
 	if (fromCanvasButton) await page.locator(testId('canvas-add-button')).click();
 	else await page.locator(testId('node-creator-plus-button')).click();
 	const creator = page.locator(testId('node-creator'));
 	await creator.waitFor({ timeout: TIMEOUT });
-	await page.keyboard.type('Feishu');
-	await creator.getByText('Feishu Images', { exact: true }).click();
-	await creator.getByText(action, { exact: true }).click();
+	await openFeishuEntry(creator);
+	await (await showActions(creator, action)).click();
 	await ndv().waitFor({ timeout: TIMEOUT });
 	await params().waitFor({ timeout: TIMEOUT });
 }
@@ -225,7 +256,9 @@ async function nodeCreator() {
 	expect(await visible(item), 'searching "Feishu" does not list Feishu Images');
 	await shot('node-creator-search');
 	await item.click();
-	const missing = [];
+	await showActions(creator, operations[0].action);
+	const trigger = await visible(creator.getByText(TRIGGER_ACTION, { exact: true }), 3000);
+	const missing = trigger ? [] : [`the trigger "${TRIGGER_ACTION}"`];
 	for (const op of operations) {
 		if (!(await visible(creator.getByText(op.action, { exact: true }), 3000)))
 			missing.push(op.action);
@@ -237,7 +270,7 @@ async function nodeCreator() {
 	await params().waitFor({ timeout: TIMEOUT });
 	await page.waitForTimeout(500);
 	await shot('node-panel');
-	return `"Feishu Images" found; its ${operations.length} actions listed; "${operations[0].action}" added and opened`;
+	return `"Feishu Images" found; its trigger "${TRIGGER_ACTION}" and ${operations.length} actions listed; "${operations[0].action}" added and opened`;
 }
 
 async function resourceAndOperationVisible() {
@@ -625,8 +658,7 @@ async function userCapableResources() {
 		await shot(`user-capable-${resource}-user`);
 		await page.keyboard.press('Escape');
 		const bad = [];
-		if (asApp.length !== 1 || asApp[0] !== names.api)
-			bad.push(`as App: ${JSON.stringify(asApp)}`);
+		if (asApp.length !== 1 || asApp[0] !== names.api) bad.push(`as App: ${JSON.stringify(asApp)}`);
 		if (asUser.length !== 1) bad.push(`as User: ${asUser.length} credential selects`);
 		if (!offered.some((o) => o.includes(names.oauth)) || offered.some((o) => o.includes(names.api)))
 			bad.push(`as User offers ${JSON.stringify(offered)}`);
@@ -771,10 +803,215 @@ async function savedUserIdentityOnAppOnly() {
 	if (downloads < 1) problems.push('no message image download');
 	const bearers = await emulator('bearers', 'messageImage');
 	if (bearers.length < 1 || bearers.some((b) => b !== 'tenant'))
-		problems.push(`message image requests carried ${JSON.stringify(bearers)} tokens, not the tenant's`);
+		problems.push(
+			`message image requests carried ${JSON.stringify(bearers)} tokens, not the tenant's`,
+		);
 	expect(problems.length === 0, problems.join('; '));
 	await closeNdv();
 	return `loads with no Authentication field, "${api.name}" shown; Execute step: ${downloads} download(s), bearer: ${[...new Set(bearers)].join(', ')}`;
+}
+
+// ---- the trigger ------------------------------------------------------------------------
+
+const TRIGGER_TYPE = `${packageName}.feishuImagesTrigger`;
+const docsImages = path.join(root, 'docs/images');
+mkdirSync(docsImages, { recursive: true });
+
+/** A README picture: the open node panel alone (besides the numbered screenshot of the page). */
+async function docShot(name) {
+	await shot(name.replace(/\.png$/, ''));
+	await ndv().screenshot({ path: path.join(docsImages, name) });
+	return `docs/images/${name}`;
+}
+
+async function pollUntil(what, fn, timeoutMs = 20_000) {
+	const until = Date.now() + timeoutMs;
+	let last;
+	while (Date.now() < until) {
+		last = await fn();
+		if (last.ok) return last;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	throw new CheckError(`${what}: still ${JSON.stringify(last?.value ?? last)}`);
+}
+
+let triggerWorkflowUrl;
+
+async function triggerPanel() {
+	expect(
+		triggerDescription.name === 'feishuImagesTrigger',
+		`the built package names the trigger ${triggerDescription.name}`,
+	);
+	await page.goto(`${baseUrl}/workflow/new`);
+	await page.locator(testId('canvas-add-button')).click();
+	const creator = page.locator(testId('node-creator'));
+	await creator.waitFor({ timeout: TIMEOUT });
+	await openFeishuEntry(creator);
+	const item = creator.getByText(TRIGGER_ACTION, { exact: true });
+	expect(await visible(item), `"Feishu Images" lists no trigger "${TRIGGER_ACTION}"`);
+	await shot('trigger-node-creator');
+	await item.first().click();
+	await ndv().waitFor({ timeout: TIMEOUT });
+	await params().waitFor({ timeout: TIMEOUT });
+	await page.waitForTimeout(800);
+	const text = await params().innerText();
+	const selects = await credentialSelects();
+	const problems = [];
+	for (const label of ['Receive Events Via', 'Output', 'Filters', 'Options'])
+		if (!text.includes(label)) problems.push(`no "${label}"`);
+	if (!/Receive events through persistent connection/.test(text))
+		problems.push('no long-connection setup notice');
+	if (!/im:message\.group_msg/.test(text)) problems.push('no scopes notice');
+	const names = await credentialNames();
+	if (selects.length !== 1 || selects[0] !== names.api)
+		problems.push(`credential select(s) ${JSON.stringify(selects)}`);
+	const picture = await docShot('trigger-panel.png');
+	triggerWorkflowUrl = page.url();
+	expect(problems.length === 0, problems.join('; '));
+	return `panel: Receive Events Via "Long Connection", the console steps, the scopes, Output, Filters, Options; "${names.api}" preselected (${picture})`;
+}
+
+/** Webhook: the URL to paste into Feishu's console is on the panel. */
+async function triggerWebhookUrl() {
+	await chooseOption('parameter-input-receiveVia', 'Webhook');
+	await page.waitForTimeout(500);
+	const urlPattern = new RegExp(
+		`${baseUrl.replace(/[.:/]/g, '\\$&')}/webhook(-test)?/[\\w/-]*feishu`,
+	);
+	const find = async () => (await ndv().innerText()).match(urlPattern)?.[0];
+	let url = await find();
+	if (!url) {
+		const header = ndv().getByText('Webhook URLs', { exact: false });
+		if (await visible(header, 2000)) await header.first().click();
+		await page.waitForTimeout(500);
+		url = await find();
+	}
+	const production = ndv().getByText('Production URL', { exact: true });
+	if (await visible(production, 2000)) {
+		await production.first().click();
+		await page.waitForTimeout(300);
+		url = (await find()) ?? url;
+	}
+	const text = await params().innerText();
+	const picture = await docShot('trigger-webhook-url.png');
+	expect(url, `no webhook URL on the panel (it shows: ${text.slice(0, 200)})`);
+	expect(/Request URL/.test(text), 'no webhook setup notice');
+	return `Webhook: ${url} on the panel, with the console steps (${picture})`;
+}
+
+async function executionsOf(workflowId) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const data = await rest('GET', `/rest/executions?filter=${filter}&limit=100`);
+	return data.results ?? data;
+}
+
+function pictureEvent(n) {
+	return {
+		eventId: `ev_ui_${n}_${Date.now()}`,
+		messageId: `om_ui_${n}`,
+		messageType: 'image',
+		content: { image_key: `img_v3_ui_${n}` },
+	};
+}
+
+let production;
+
+/** A published workflow with the trigger on the same app, listening over the long connection. */
+async function productionWorkflow() {
+	const { api } = await credentialIds();
+	const created = await rest('POST', '/rest/workflows', {
+		name: 'Production: pictures sent to the bot',
+		nodes: [
+			{
+				id: '0f3c1c9e-7a0b-4c51-9d1e-5aa1f0c0beef',
+				name: 'Feishu Images Trigger',
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { receiveVia: 'longConnection', output: 'file' },
+				credentials: { feishuApi: { id: api.id, name: api.name } },
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+		active: false,
+	});
+	await rest('POST', `/rest/workflows/${created.id}/activate`, { versionId: created.versionId });
+	production = created;
+	const open = await pollUntil('one open long connection at the emulator', async () => {
+		const stats = await emulator('longConnectionStats', state.appId);
+		return { ok: stats.open === 1, value: stats };
+	});
+	return `workflow ${created.id} published; the emulator sees ${open.value.open} connection of ${state.appId}`;
+}
+
+/**
+ * "Listen for test event" (long connection) beside the published workflow: the listen gets ONE
+ * event, the published workflow every event, over the app's one connection.
+ */
+async function triggerTestListen() {
+	expect(production, 'no published workflow (the step before failed)');
+	if (!(await ndv().isVisible())) {
+		await page.goto(triggerWorkflowUrl);
+		await page.locator(testId('canvas-node')).first().dblclick();
+		await params().waitFor({ timeout: TIMEOUT });
+	}
+	await chooseOption('parameter-input-receiveVia', 'Long Connection');
+	await page.waitForTimeout(500);
+	for (const n of [1, 2, 3]) await emulator('addMessageResource', `om_ui_${n}`, `img_v3_ui_${n}`);
+	const listen = ndv()
+		.locator(testId('trigger-execute-button'))
+		.or(ndv().locator(testId('node-execute-button')));
+	await listen.first().click();
+	const listening = await visible(ndv().locator(testId('trigger-listening')), 10_000);
+	await page.waitForTimeout(2000);
+	await shot('trigger-listening');
+	const duringListen = await emulator('longConnectionStats', state.appId);
+	await emulator('deliverLongConnectionEvent', pictureEvent(1));
+	const output = ndv().locator(testId('output-panel'));
+	const got = await visible(output.locator(testId('ndv-items-count')), 30_000);
+	await page.waitForTimeout(800);
+	const outputText = got ? (await output.innerText()).replace(/\s+/g, ' ') : '';
+	const picture = await docShot('trigger-test-event.png');
+	await emulator('deliverLongConnectionEvent', pictureEvent(2));
+	await emulator('deliverLongConnectionEvent', pictureEvent(3));
+	const runs = await pollUntil(
+		'3 executions of the published workflow',
+		async () => {
+			const executions = await executionsOf(production.id);
+			return { ok: executions.length >= 3, value: executions.length };
+		},
+		30_000,
+	).catch((error) => ({ ok: false, value: error.message }));
+	await page.waitForTimeout(1000);
+	const afterText = (await output.innerText().catch(() => '')).replace(/\s+/g, ' ');
+	const stats = await emulator('longConnectionStats', state.appId);
+	const problems = [];
+	if (!listening) problems.push('the panel never said it was listening');
+	if (!got) problems.push('the test listen received no event');
+	else if (!outputText.includes('om_ui_1'))
+		problems.push(`the listen's output lacks om_ui_1: "${outputText.slice(0, 200)}"`);
+	if (/om_ui_[23]/.test(afterText)) problems.push('the listen shows a later event too');
+	if (!runs.ok) problems.push(`published workflow: ${runs.value}`);
+	else if (runs.value !== 3)
+		problems.push(`published workflow ran ${runs.value} times for 3 events`);
+	if (duringListen.open !== 1)
+		problems.push(`${duringListen.open} connections of the app during the listen`);
+	if ((stats.maxOpenPerApp?.[state.appId] ?? 0) !== 1)
+		problems.push(`at most ${stats.maxOpenPerApp?.[state.appId]} connections of the app at once`);
+	expect(problems.length === 0, problems.join('; '));
+	return `listen got om_ui_1 ("${outputText.slice(0, 80)}…"); the published workflow ran 3 times for 3 events; one connection of the app throughout (${picture})`;
+}
+
+/** Unpublished: the emulator sees no connection of the app left. */
+async function productionDeactivated() {
+	expect(production, 'no published workflow');
+	await rest('POST', `/rest/workflows/${production.id}/deactivate`, {});
+	const closed = await pollUntil('no open connection after unpublishing', async () => {
+		const stats = await emulator('longConnectionStats', state.appId);
+		return { ok: stats.open === 0, value: stats.open };
+	});
+	return `workflow ${production.id} unpublished: ${closed.value} open connections at the emulator`;
 }
 
 // ---- run ----------------------------------------------------------------------------------
@@ -806,6 +1043,8 @@ async function main() {
 		});
 		page = await context.newPage();
 		page.setDefaultTimeout(TIMEOUT);
+		// The machine may be busy: a first load of an editor route can take long.
+		page.setDefaultNavigationTimeout(90_000);
 
 		console.log(`n8n ${baseUrl}, emulator ${state.baseUrl}, chromium ${browser.version()}`);
 		await check('owner setup', ownerSetup);
@@ -821,9 +1060,20 @@ async function main() {
 		await check("each operation's fields", eachOperation);
 		await check('OAuth2 credential: Connect my account', () => oauthConnect(context));
 		await check('app-only resources: no Authentication, Feishu API preselected', appOnlyResources);
-		await check('user-capable resources: Authentication, User offers OAuth2 only', userCapableResources);
+		await check(
+			'user-capable resources: Authentication, User offers OAuth2 only',
+			userCapableResources,
+		);
 		await check('a download with the user token', userTokenDownload);
-		await check('saved workflow: user identity on an app-only node runs as the app', savedUserIdentityOnAppOnly);
+		await check(
+			'saved workflow: user identity on an app-only node runs as the app',
+			savedUserIdentityOnAppOnly,
+		);
+		await check('trigger: the panel', triggerPanel);
+		await check('trigger: the webhook URL to copy', triggerWebhookUrl);
+		await check('trigger: a published workflow on the long connection', productionWorkflow);
+		await check('trigger: a test listen beside it gets one event', triggerTestListen);
+		await check('trigger: unpublished, no connection left', productionDeactivated);
 	} finally {
 		await browser.close();
 	}
