@@ -141,7 +141,12 @@ async function openNewCredential(typeName) {
 
 async function chooseOption(parameterTestId, optionName) {
 	await page.locator(testId(parameterTestId)).click();
-	await page.getByRole('option', { name: optionName, exact: true }).click();
+	// An option with a description is named by both: match it by its title too.
+	await page
+		.getByRole('option', { name: optionName, exact: true })
+		.or(page.getByRole('option').filter({ has: page.getByText(optionName, { exact: true }) }))
+		.first()
+		.click();
 }
 
 const credentialInput = (name) => page.locator(`${testId(`parameter-input-${name}`)} input`);
@@ -865,10 +870,21 @@ async function triggerPanel() {
 	const names = await credentialNames();
 	if (selects.length !== 1 || selects[0] !== names.api)
 		problems.push(`credential select(s) ${JSON.stringify(selects)}`);
+	// The filters a user can add, then two of them added (as the README shows them).
+	await params().getByText('Add Filter', { exact: true }).click();
+	const offered = (await page.getByRole('option').allInnerTexts()).map((t) => t.trim());
+	for (const filter of ['Chat IDs', 'Chat Types', 'Message Types', 'Sender Types'])
+		if (!offered.includes(filter)) problems.push(`no filter "${filter}" (${offered.join(', ')})`);
+	await page.getByRole('option', { name: 'Chat Types', exact: true }).click();
+	await page.waitForTimeout(300);
+	await params().getByText('Add Filter', { exact: true }).click();
+	await page.getByRole('option', { name: 'Message Types', exact: true }).click();
+	await page.waitForTimeout(300);
+	await params().getByText('Receive Events Via', { exact: true }).click();
 	const picture = await docShot('trigger-panel.png');
 	triggerWorkflowUrl = page.url();
 	expect(problems.length === 0, problems.join('; '));
-	return `panel: Receive Events Via "Long Connection", the console steps, the scopes, Output, Filters, Options; "${names.api}" preselected (${picture})`;
+	return `panel: Receive Events Via "Long Connection", the console steps, the scopes, Output, Filters (${offered.join(', ')}), Options; "${names.api}" preselected (${picture})`;
 }
 
 /** Webhook: the URL to paste into Feishu's console is on the panel. */
@@ -1032,7 +1048,7 @@ async function main() {
 		],
 	});
 	try {
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
 		// Nothing but 127.0.0.1 (and data:/blob: URLs, which never leave the browser).
 		await context.route('**', (route) => {
 			const url = new URL(route.request().url());
