@@ -220,8 +220,13 @@ async function restoreSecret() {
  * "… Trigger"): Triggers ("On new Feishu Images event") and Actions. On an empty canvas it opens
  * with the actions folded: unfold them.
  */
+async function searchFeishu(creator) {
+	// Filled, not typed: on a busy machine keystrokes can arrive before the search box has the focus.
+	await creator.locator('input').first().fill('Feishu');
+}
+
 async function openFeishuEntry(creator) {
-	await page.keyboard.type('Feishu');
+	await searchFeishu(creator);
 	await creator.getByText('Feishu Images', { exact: true }).first().click();
 	await creator
 		.getByText(/^Triggers \(\d+\)$/)
@@ -256,7 +261,7 @@ async function nodeCreator() {
 	await page.locator(testId('canvas-add-button')).click();
 	const creator = page.locator(testId('node-creator'));
 	await creator.waitFor({ timeout: TIMEOUT });
-	await page.keyboard.type('Feishu');
+	await searchFeishu(creator);
 	const item = creator.getByText('Feishu Images', { exact: true });
 	expect(await visible(item), 'searching "Feishu" does not list Feishu Images');
 	await shot('node-creator-search');
@@ -538,19 +543,20 @@ async function credentialChoices() {
 			.inputValue()
 			.catch(() => '')) || (await select.innerText())
 	).trim();
-	await select.click();
+	// Only the open dropdown's items: a closed one's stay in the DOM, hidden.
 	const options = page.locator(
-		'[data-test-id^="node-credentials-select-item-"]:not([data-test-id$="-new"])',
+		'[data-test-id^="node-credentials-select-item-"]:not([data-test-id$="-new"]):visible',
 	);
-	await options
-		.first()
-		.waitFor({ timeout: 5000 })
-		.catch(() => undefined);
+	for (let attempt = 0; attempt < 3; attempt++) {
+		await select.click();
+		if (await visible(options, 3000)) break;
+	}
 	const offered = (await options.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
 	return { select, shown, offered };
 }
 
 async function closeNdv() {
+	if (!(await ndv().isVisible())) return;
 	// Escape closes the panel only when no input inside it has the focus.
 	await ndv().getByText('Parameters', { exact: true }).first().click();
 	await page.keyboard.press('Escape');
@@ -563,7 +569,7 @@ async function closeNdv() {
 async function pickCredential(name) {
 	await credentialChoices();
 	await page
-		.locator('[data-test-id^="node-credentials-select-item-"]', { hasText: name })
+		.locator('[data-test-id^="node-credentials-select-item-"]:visible', { hasText: name })
 		.first()
 		.click();
 	await page.waitForTimeout(300);
@@ -665,7 +671,9 @@ async function userCapableResources() {
 		const bad = [];
 		if (asApp.length !== 1 || asApp[0] !== names.api) bad.push(`as App: ${JSON.stringify(asApp)}`);
 		if (asUser.length !== 1) bad.push(`as User: ${asUser.length} credential selects`);
-		if (!offered.some((o) => o.includes(names.oauth)) || offered.some((o) => o.includes(names.api)))
+		// Each item reads "<name>\n<type>": "Feishu account 2" contains "Feishu account".
+		const offeredNames = offered.map((o) => o.split('\n')[0].trim());
+		if (!offeredNames.includes(names.oauth) || offeredNames.includes(names.api))
 			bad.push(`as User offers ${JSON.stringify(offered)}`);
 		if (bad.length) problems.push(`${op.resourceName}: ${bad.join(', ')}`);
 		else seen.push(op.resourceName);
@@ -871,14 +879,20 @@ async function triggerPanel() {
 	if (selects.length !== 1 || selects[0] !== names.api)
 		problems.push(`credential select(s) ${JSON.stringify(selects)}`);
 	// The filters a user can add, then two of them added (as the README shows them).
-	await params().getByText('Add Filter', { exact: true }).click();
-	const offered = (await page.getByRole('option').allInnerTexts()).map((t) => t.trim());
+	// A collection's "Add …" select (Filters comes before Options).
+	const addFilter = () => params().locator('[class*="addOption"]').first();
+	const option = (name) => page.getByRole('option', { name, exact: true }).locator('visible=true');
+	await addFilter().click();
+	await visible(option('Chat Types'), 5000);
+	const offered = (await page.getByRole('option').locator('visible=true').allInnerTexts()).map(
+		(t) => t.trim(),
+	);
 	for (const filter of ['Chat IDs', 'Chat Types', 'Message Types', 'Sender Types'])
 		if (!offered.includes(filter)) problems.push(`no filter "${filter}" (${offered.join(', ')})`);
-	await page.getByRole('option', { name: 'Chat Types', exact: true }).click();
+	await option('Chat Types').click();
 	await page.waitForTimeout(300);
-	await params().getByText('Add Filter', { exact: true }).click();
-	await page.getByRole('option', { name: 'Message Types', exact: true }).click();
+	await addFilter().click();
+	await option('Message Types').click();
 	await page.waitForTimeout(300);
 	await params().getByText('Receive Events Via', { exact: true }).click();
 	const picture = await docShot('trigger-panel.png');
