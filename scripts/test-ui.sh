@@ -7,8 +7,13 @@
 #   3. scripts/n8n-app/ui-test.mjs does what a user does, with a screenshot per step under
 #      ui-artifacts/ (gitignored): owner setup, Feishu API credential (custom base URL) tested,
 #      a wrong App Secret, the node in a new workflow (Resource/Operation, each operation's
-#      fields, By URL validation), Execute step and the binary output, an error item, and the
-#      Feishu OAuth2 API credential's "Connect my account" popup.
+#      fields, By URL validation), Execute step and the binary output, an error item, the
+#      Feishu OAuth2 API credential's "Connect my account" popup; the identities per resource
+#      (app-only resources: no Authentication field, Feishu API preselected; the others: User
+#      (OAuth2) offers the OAuth2 credential and downloads with the user token; a workflow saved
+#      with the user identity on an app-only node runs as the app); the Feishu Images Trigger
+#      (its panel and webhook URL, pictures for docs/images/trigger-*.png, a test listen beside a
+#      published workflow of the same app over one long connection at the emulator).
 # The browser may only reach 127.0.0.1 (every other request is aborted), and everything runs in
 # a network namespace with only loopback where the machine allows it. Ends with `N passed, N failed`.
 # Env: UI_ARTIFACTS (ui-artifacts), UI_SERVE_ONLY=1 (start n8n + emulator, print the URLs and

@@ -25,6 +25,9 @@ import type { AddressInfo } from 'node:net';
 import { FeishuEmulator, makePng } from '../../test/emulator';
 import type { EndpointName } from '../../test/emulator';
 import { triggerHandlers } from '../../bench/trigger-feishu';
+import { FeishuWebhookSender } from '../../test/emulator/events/webhook-delivery';
+import { messageEvent } from '../../test/emulator/events/webhook-events';
+import type { MessageEventOptions } from '../../test/emulator/events/webhook-events';
 import { addAppFixtures, sha256 } from './fixtures';
 import { sourceHandlers } from './source-controls';
 import { triggerHandlers as appTriggerHandlers } from './trigger-controls';
@@ -106,6 +109,54 @@ const handlers = {
 		};
 	},
 	connections: () => connections,
+	/** Whose bearer token each request to `endpoint` since the last reset carried: tenant, user or other. */
+	bearers: (endpoint: EndpointName) =>
+		emulator.requestLog
+			.filter((e) => e.endpoint === endpoint)
+			.map((e) => {
+				const token = String(e.headers.authorization ?? '').replace(/^Bearer /, '');
+				if (emulator.issuedTokens.includes(token)) return 'tenant';
+				return emulator.issuedUserTokens.includes(token) ? 'user' : 'other';
+			}),
+
+	// ---- events (the Feishu Images Trigger): a picture message as Feishu pushes it ----------
+	/** A message's resource (image by default) for the trigger to download: its size and sha256. */
+	addMessageResource: (messageId: string, fileKey: string, type: 'image' | 'file' = 'image') => {
+		const bytes = emulator.addMessageResource(messageId, fileKey, {
+			type,
+			contentType: 'image/png',
+		});
+		return { size: bytes.length, sha256: sha256(bytes) };
+	},
+	/**
+	 * An `im.message.receive_v1` event pushed over the long connection to ONE open connection of
+	 * the app (the emulator's app unless named), as Feishu does; returns its event ID.
+	 */
+	deliverLongConnectionEvent: (event: Omit<MessageEventOptions, 'appId'>, appId?: string) => {
+		const app = appId ?? emulator.appId;
+		const body = messageEvent({ ...event, appId: app });
+		emulator.longConnection.deliver(body, { appId: app });
+		return { eventId: (body.header as { event_id: string }).event_id };
+	},
+	/** Open long connections (of one app, default all), and what Feishu's side counted. */
+	appConnectionStats: (appId?: string) => {
+		const { acks, ...counters } = emulator.longConnection.counters;
+		return {
+			open: emulator.longConnection.openConnections(appId),
+			unacked: emulator.longConnection.unacked(),
+			acks: acks.length,
+			...counters,
+		};
+	},
+	/** The event POSTed to a request URL as Feishu seals it (one push, no retry): the answer. */
+	pushWebhookEvent: (
+		url: string,
+		event: Omit<MessageEventOptions, 'appId'>,
+		keys: { verificationToken: string; encryptKey?: string },
+	) =>
+		new FeishuWebhookSender({ url, ...keys }).push(
+			messageEvent({ ...event, appId: emulator.appId, token: keys.verificationToken }),
+		),
 	/** This process's CPU time so far, in ms (user + system). */
 	cpuMs: () => {
 		const usage = process.cpuUsage();
