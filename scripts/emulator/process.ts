@@ -143,9 +143,12 @@ const handlers = {
 		return {
 			...stats,
 			cuts: mine.filter((t) => t.cut).length,
-			/** Each cut answer followed by a request from its first missing byte. */
-			resumedAtCut: mine.every((t, at) => !t.cut || mine[at + 1]?.start === t.start + t.bytesSent),
+			/** Each cut answer: where it started, bytes sent, where the next request started. */
+			cutAt: mine.flatMap((t, at) =>
+				t.cut ? [{ start: t.start, sent: t.bytesSent, next: mine[at + 1]?.start }] : [],
+			),
 			allRanged: headers.every((r) => r?.startsWith('bytes=')),
+			firstRanges: headers.slice(0, 3),
 			pendingCuts: ranges.pendingCuts,
 		};
 	},
