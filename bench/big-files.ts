@@ -153,6 +153,11 @@ async function rangedPart(
 	await emulator.call('bigConfigureRanges', { cap: 100 * MiB, ignoreRange: false, cuts: [] });
 
 	const worst = (way: Way) => Math.max(...results[way].map((x) => x.growthMb));
+	const median = (way: Way) => {
+		const sorted = results[way].map((x) => x.growthMb).sort((a, b) => a - b);
+		const mid = Math.floor(sorted.length / 2);
+		return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+	};
 	const exact = (x: CaseResult) =>
 		x.bytes === size && x.storedSha256 === big.sha256 && x.jsonSha256 === big.sha256;
 	const method = [...results.ranged, ...results.whole].every((x) => x.method === 'VmHWM')
@@ -166,6 +171,7 @@ async function rangedPart(
 				? `in ranges: cap ${mib(CAP, 0)} MiB, ${CUTS} cuts mid-chunk`
 				: 'streamed whole: cap off, Range ignored (one 200)',
 			mib(worst(way) * MiB),
+			mib(median(way) * MiB),
 			list.map((x) => x.growthMb.toFixed(1)).join(' '),
 			list.map((x) => x.sampledGrowthMb.toFixed(1)).join(' '),
 			list.map((x) => x.baselineMb.toFixed(0)).join(' '),
@@ -192,6 +198,7 @@ async function rangedPart(
 			[
 				'download',
 				'growth MiB (worst)',
+				'median',
 				'growth MiB (each)',
 				'10 ms sampler (each)',
 				'baseline RSS MiB',
@@ -205,6 +212,10 @@ async function rangedPart(
 			],
 			rows,
 		),
+	);
+	const medianNoise = Math.abs(median('whole')) < NOISE_MB;
+	r.add(
+		`Median peak RSS growth: ranged ${mib(median('ranged') * MiB)} MiB, whole ${mib(median('whole') * MiB)} MiB${medianNoise ? ` (under ${NOISE_MB} MiB: no ratio of medians, it would be noise)` : `, ratio ${(median('ranged') / median('whole')).toFixed(2)}`}.\n`,
 	);
 	r.add(
 		`Peak RSS growth ranged ÷ whole (worst of each): ${mib(worst('ranged') * MiB)} ÷ ${mib(worst('whole') * MiB)} MiB = ${ratio.toFixed(2)}${noise ? ` — the whole-file growth is under ${NOISE_MB} MiB (one chunk), so the ratio is noise: read the absolute numbers` : ''}\n`,
