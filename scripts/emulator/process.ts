@@ -148,7 +148,6 @@ const handlers = {
 				t.cut ? [{ start: t.start, sent: t.bytesSent, next: mine[at + 1]?.start }] : [],
 			),
 			allRanged: headers.every((r) => r?.startsWith('bytes=')),
-			firstRanges: headers.slice(0, 3),
 			pendingCuts: ranges.pendingCuts,
 		};
 	},
