@@ -7,6 +7,9 @@
  *   --only=trigger [--quick]                 the Feishu Images Trigger (bench/trigger.ts); --quick
  *                                            shortens the 60 s ack run to 20 s;
  *   --trigger-parts=a,b,c,d,e                some of the trigger's parts (default: all)
+ *   --only=big-files                         issue 17 (bench/big-files.ts): a 300 MiB chat file in
+ *                                            ranges vs whole, and Base attachments at 5/s;
+ *   --big-parts=ranged,base --big-mib=300 --big-repeats=3 --base-records=2000 --base-fields=3
  *   --runs=N                                 timed runs per side in phase 1 (default 5)
  *   --sides=node,nodeFs,reference,axios      phase 1 clients (default: all; e.g. one, to profile it)
  *   --json=FILE                              also write the raw numbers as JSON
@@ -24,6 +27,7 @@ import { removeEngineTempFolder } from '../test/engine';
 import { baikeImage, itemsWithIds, messageImage, whiteboard } from '../test/support/feishu';
 import { ENTRY, RemoteEmulator } from './emulator-client';
 import { ReferenceDownload } from './reference-node';
+import { bigFilesPhase } from './big-files';
 import { triggerPhase } from './trigger';
 import { breakdown, startProfile, stopProfile } from './profile';
 import type { MemoryCaseInput, MemoryCaseName, MemoryCaseResult } from './memory-case';
@@ -37,9 +41,9 @@ import {
 	type EmulatorInfo,
 } from './workload';
 
-const PHASES = ['throughput', 'pacing', 'memory', 'tokens', 'trigger'] as const;
+const PHASES = ['throughput', 'pacing', 'memory', 'tokens', 'trigger', 'big-files'] as const;
 type Phase = (typeof PHASES)[number];
-/** The node's phases; the trigger's runs when asked for (--only=trigger). */
+/** The node's phases; the trigger's and issue 17's run when asked for (--only=trigger, --only=big-files). */
 const DEFAULT_PHASES: Phase[] = ['throughput', 'pacing', 'memory', 'tokens'];
 const SIDES = ['node', 'nodeFs', 'reference', 'axios'] as const;
 type Side = (typeof SIDES)[number];
@@ -63,6 +67,13 @@ function parseArgs(argv: string[]) {
 		profile: get('profile'),
 		quick: argv.includes('--quick'),
 		triggerParts: get('trigger-parts')?.split(',') ?? ['a', 'b', 'c', 'd', 'e'],
+		bigFiles: {
+			parts: get('big-parts')?.split(',') ?? ['ranged', 'base'],
+			sizeMiB: Number(get('big-mib') ?? 300),
+			repeats: Math.max(1, Number(get('big-repeats') ?? 3)),
+			records: Number(get('base-records') ?? 2000),
+			fields: Number(get('base-fields') ?? 3),
+		},
 	};
 }
 
@@ -734,6 +745,14 @@ async function main(): Promise<void> {
 					raw,
 				},
 			);
+		if (args.phases.has('big-files'))
+			await bigFilesPhase(emulator, info, args.bigFiles, {
+				table,
+				add: (section) => report.push(section),
+				goal,
+				log,
+				raw,
+			});
 	} finally {
 		await emulator.close();
 		removeEngineTempFolder();

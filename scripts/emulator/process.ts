@@ -24,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 
 import { FeishuEmulator, makePng } from '../../test/emulator';
 import type { EndpointName } from '../../test/emulator';
+import type { CutOptions } from '../../test/emulator/sources/types';
 import { triggerHandlers } from '../../bench/trigger-feishu';
 import { FeishuWebhookSender } from '../../test/emulator/events/webhook-delivery';
 import { messageEvent } from '../../test/emulator/events/webhook-events';
@@ -164,6 +165,86 @@ const handlers = {
 	},
 	/** Feishu's side of the trigger benchmark (`npm run bench -- --only=trigger`). */
 	...triggerHandlers(() => emulator),
+	// ---- issue 17's benchmark (`npm run bench -- --only=big-files`, bench/big-files.ts) ----
+	/** A generated chat file (type=file) of `size` bytes; its sha256 is computed here, streamed. */
+	bigAddChatFile: (messageId: string, fileKey: string, size: number) => {
+		const file = emulator.addMessageResource(messageId, fileKey, {
+			type: 'file',
+			size,
+			contentType: 'application/octet-stream',
+			fileName: `${fileKey}.bin`,
+		});
+		return { size: file.size, sha256: file.sha256() };
+	},
+	/**
+	 * How message resources answer: the whole-file cap in bytes (null: none), whether Range is
+	 * ignored (a plain 200 stream), and cuts to queue (after clearing any left).
+	 */
+	bigConfigureRanges: (opts: { cap: number | null; ignoreRange: boolean; cuts: CutOptions[] }) => {
+		const ranges = emulator.sources.ranges;
+		ranges.messageResourceCap = opts.cap ?? Infinity;
+		ranges.ignoreRange('messageResource', opts.ignoreRange);
+		ranges.clearCuts();
+		for (const cut of opts.cuts) ranges.cutRanges(cut);
+		return true;
+	},
+	/** What the emulator sent for one file since the last reset, and the cuts it applied. */
+	bigRangeStats: (id: string) => {
+		const ranges = emulator.sources.ranges;
+		const { ranges: headers, ...stats } = ranges.stats(id);
+		const mine = ranges.transfers.filter((t) => t.id === id);
+		return {
+			...stats,
+			cuts: mine.filter((t) => t.cut).length,
+			/** Each cut answer: where it started, bytes sent, where the next request started. */
+			cutAt: mine.flatMap((t, at) =>
+				t.cut ? [{ start: t.start, sent: t.bytesSent, next: mine[at + 1]?.start }] : [],
+			),
+			allRanged: headers.every((r) => r?.startsWith('bytes=')),
+			pendingCuts: ranges.pendingCuts,
+		};
+	},
+	/** A Base table (makeBitableTable); the attachments' manifest with each one's sha256. */
+	bigMakeTable: (opts: {
+		appToken: string;
+		tableId: string;
+		records: number;
+		attachmentFields: number;
+		advancedPermissions: boolean;
+	}) => {
+		const table = emulator.sources.makeBitableTable(opts);
+		return {
+			appToken: table.appToken,
+			tableId: table.tableId,
+			attachments: table.attachments.map((a) => ({
+				recordId: a.recordId,
+				fieldId: a.fieldId,
+				fileToken: a.attachment.file_token,
+				size: a.attachment.size,
+				sha256: a.sha256(),
+			})),
+		};
+	},
+	/** One endpoint since the last reset: requests, the most in any `windowMs`, statuses, 99991400s. */
+	bigEndpointWindow: (endpoint: EndpointName, windowMs: number) => {
+		const mine = emulator.requestLog.filter((e) => e.endpoint === endpoint);
+		const times = mine.map((e) => e.at).sort((a, b) => a - b);
+		let peak = 0;
+		for (let start = 0, end = 0; end < times.length; end++) {
+			while (times[end] - times[start] >= windowMs) start++;
+			peak = Math.max(peak, end - start + 1);
+		}
+		const byStatus: Record<string, number> = {};
+		for (const e of mine) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
+		return {
+			requests: mine.length,
+			peak,
+			spanMs: times.length ? times[times.length - 1] - times[0] : 0,
+			byStatus,
+			rateLimited: emulator.counters.rateLimited[endpoint],
+		};
+	},
+	// ---- end of issue 17's block ----
 	close: () => {
 		setImmediate(() => void stop());
 		return true;
