@@ -199,32 +199,31 @@ free_port() {
   node -e 'const s=require("node:net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-# wait_http URL SECONDS PID: until URL answers (any HTTP status), or fail when PID exits.
-wait_http() {
-  local url=$1 seconds=$2 pid=$3 i
+# poll_node SECONDS PID SCRIPT ARG...: until the Node one-liner SCRIPT (its arguments in
+# process.argv[1…]) exits 0, checking 5 times a second; fails when PID exits or time runs out.
+poll_node() {
+  local seconds=$1 pid=$2 script=$3 i
+  shift 3
   for i in $(seq 1 $((seconds * 5))); do
-    if node -e 'fetch(process.argv[1]).then(() => process.exit(0), () => process.exit(1))' "$url" 2>/dev/null; then
-      return 0
-    fi
+    node -e "$script" "$@" 2>/dev/null && return 0
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.2
   done
   return 1
 }
 
+# wait_http URL SECONDS PID: until URL answers (any HTTP status), or fail when PID exits.
+wait_http() {
+  poll_node "$2" "$3" 'fetch(process.argv[1]).then(() => process.exit(0), () => process.exit(1))' "$1"
+}
+
 # wait_webhook_registered URL PID: until n8n serves the production webhook URL (POST). n8n 2.41
 # registers published webhooks through its publication service (logging at debug only): once it
 # has, a GET is refused with "not registered for GET requests. Did you mean ... POST".
 wait_webhook_registered() {
-  local url=$1 pid=$2 i
-  for i in $(seq 1 300); do
-    if node -e 'fetch(process.argv[1]).then(async (r) => process.exit(/Did you mean to make a POST/.test(await r.text()) ? 0 : 1), () => process.exit(1))' "$url"; then
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.2
-  done
-  return 1
+  poll_node 60 "$2" \
+    'fetch(process.argv[1]).then(async (r) => process.exit(/Did you mean to make a POST/.test(await r.text()) ? 0 : 1), () => process.exit(1))' \
+    "$1"
 }
 
 # ---- the package -------------------------------------------------------------------------------
