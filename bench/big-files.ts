@@ -15,13 +15,13 @@
  */
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { CHUNK_BYTES } from '../nodes/FeishuImages/transport/download';
 import type { CutOptions } from '../test/emulator/sources/types';
 import { ENTRY, type RemoteEmulator } from './emulator-client';
+import { procStatusKb, resetPeak, settle } from './proc-memory';
 import type { Reporter } from './trigger';
 import type { EmulatorInfo } from './workload';
 
@@ -402,34 +402,6 @@ export async function bigFilesPhase(
 }
 
 // ---- part "ranged": one download in a fresh process ----------------------------------------
-
-function procStatusKb(field: 'VmRSS' | 'VmHWM'): number | undefined {
-	try {
-		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
-			readFileSync('/proc/self/status', 'utf8'),
-		);
-		return match ? Number(match[1]) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-function resetPeak(): boolean {
-	try {
-		writeFileSync('/proc/self/clear_refs', '5');
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-async function settle(): Promise<void> {
-	const gc = (globalThis as { gc?: () => void }).gc;
-	for (let i = 0; i < 3; i++) {
-		gc?.();
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-}
 
 async function measure(input: CaseInput): Promise<CaseResult> {
 	const { locator } = await import('../test/support/feishu');

@@ -11,15 +11,7 @@
  * the fallback where clear_refs is not available.
  */
 import { createHash } from 'node:crypto';
-import {
-	createReadStream,
-	createWriteStream,
-	mkdtempSync,
-	readFileSync,
-	rmSync,
-	statSync,
-	writeFileSync,
-} from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +19,7 @@ import { pipeline } from 'node:stream/promises';
 
 import axios from 'axios';
 
+import { procStatusKb, resetPeak, settle } from './proc-memory';
 import type { EmulatorInfo } from './workload';
 
 export type MemoryCaseName = 'stream' | 'buffer' | 'node';
@@ -50,34 +43,6 @@ export interface MemoryCaseResult {
 	bytes: number;
 	sha256: string;
 	error?: string;
-}
-
-function procStatusKb(field: 'VmRSS' | 'VmHWM'): number | undefined {
-	try {
-		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
-			readFileSync('/proc/self/status', 'utf8'),
-		);
-		return match ? Number(match[1]) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-function resetPeak(): boolean {
-	try {
-		writeFileSync('/proc/self/clear_refs', '5');
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-async function settle(): Promise<void> {
-	const gc = (globalThis as { gc?: () => void }).gc;
-	for (let i = 0; i < 3; i++) {
-		gc?.();
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
 }
 
 async function sha256OfStream(stream: NodeJS.ReadableStream): Promise<string> {

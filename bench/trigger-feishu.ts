@@ -137,20 +137,7 @@ export function triggerHandlers(emulator: () => FeishuEmulator) {
 		},
 
 		lcReset: () => {
-			const c = emulator().longConnection.counters;
-			Object.assign(c, {
-				discoveries: 0,
-				upgrades: 0,
-				refusedUpgrades: 0,
-				pings: 0,
-				eventsDelivered: 0,
-				redeliveries: 0,
-				duplicatesSent: 0,
-				acks: [],
-				lost: 0,
-				drops: 0,
-				maxOpenPerApp: {},
-			});
+			emulator().longConnection.resetCounters();
 			emulator().resetCounters();
 			return true;
 		},

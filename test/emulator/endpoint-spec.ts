@@ -43,3 +43,18 @@ export interface EndpointSpec {
 export const GET = ['GET'] as const;
 export const POST = ['POST'] as const;
 export const perSecond = (limit: number): RateLimit => ({ limit, windowMs: 1000 });
+
+/**
+ * A Drive file by its `file_token` (drive media, Drive files): none or deleted is not found, one
+ * the caller may not read is a 403 (both pages document statuses, no codes).
+ */
+export function driveTokenLookup<
+	F extends { readonly deleted?: boolean; readonly forbidden?: boolean },
+>(
+	{ params }: { readonly params: Readonly<Record<string, string>> },
+	store: ReadonlyMap<string, F>,
+): F | Refusal | undefined {
+	const file = store.get(params['file_token'] ?? '');
+	if (!file || file.deleted) return undefined;
+	return file.forbidden ? { status: 403 } : file;
+}

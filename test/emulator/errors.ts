@@ -11,7 +11,8 @@ export interface FeishuError {
 	readonly msg: string;
 }
 
-function table(
+/** Rows of a page's table (HTTP status, code, 描述) → the table by code. */
+export function table(
 	rows: ReadonlyArray<readonly [number, number, string]>,
 ): Readonly<Record<number, FeishuError>> {
 	const out: Record<number, FeishuError> = {};

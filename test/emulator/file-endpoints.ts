@@ -17,7 +17,7 @@ import {
 	MESSAGE_RESOURCE_ERRORS,
 	WHITEBOARD_ERRORS,
 } from './errors';
-import { GET, perSecond } from './endpoint-spec';
+import { driveTokenLookup, GET, perSecond } from './endpoint-spec';
 import type { EndpointSpec, Refusal } from './endpoint-spec';
 import type { FileFixture } from './reply';
 import type { EndpointName } from './route-table';
@@ -216,11 +216,7 @@ export const FILE_ENDPOINTS: { readonly [K in DownloadEndpoint]: FileEndpoint<Fi
 		invalid: { status: 400 },
 		notFound: { status: 404 },
 		ranges: true,
-		lookup: ({ params }, store) => {
-			const media = store.get(params['file_token'] ?? '');
-			if (!media || media.deleted) return undefined;
-			return media.forbidden ? { status: 403 } : media;
-		},
+		lookup: driveTokenLookup,
 	},
 	driveFile: DRIVE_FILE_ENDPOINT,
 };

@@ -130,7 +130,7 @@ export class ChunkCursor {
 }
 
 /** Writes one chunk and waits until the socket took it; false when the client went away. */
-function writeAndWait(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+export function writeAndWait(res: ServerResponse, chunk: Buffer): Promise<boolean> {
 	return new Promise((resolve) => {
 		if (res.destroyed) return resolve(false);
 		const onClose = (): void => resolve(false);

@@ -131,6 +131,11 @@ const zeroCounters = (): LongConnectionCounters => ({
 
 export class LongConnectionEmulator {
 	counters = zeroCounters();
+
+	/** Counters back to zero, in place (callers may hold the object). */
+	resetCounters(): void {
+		Object.assign(this.counters, zeroCounters());
+	}
 	ackTimeoutMs: number;
 	retryDelaysMs: number[];
 	maxConnectionsPerApp: number;

@@ -4,7 +4,7 @@
  * registered in ROUTE_TABLE (../route-table.ts) and answered by the emulator's Sources.
  */
 import { checkBearer } from '../bearer';
-import { GET, POST, perSecond } from '../endpoint-spec';
+import { driveTokenLookup, GET, POST, perSecond } from '../endpoint-spec';
 import type { FileEndpoint } from '../file-endpoints';
 import type { FileFixture } from '../reply';
 import { readBody } from '../request-body';
@@ -34,11 +34,7 @@ export const DRIVE_FILE_ENDPOINT: FileEndpoint<DriveFileFixture> = {
 	invalid: { status: 400 },
 	notFound: { status: 404 },
 	ranges: true,
-	lookup: ({ params }, store) => {
-		const file = store.get(params['file_token'] ?? '');
-		if (!file || file.deleted) return undefined;
-		return file.forbidden ? { status: 403 } : file;
-	},
+	lookup: driveTokenLookup,
 };
 
 /**

@@ -4,15 +4,7 @@
  * the emulator's wording unless said otherwise; a status the facts do not give is the one the
  * facts say such codes "mostly" arrive with (HTTP 200 for Base).
  */
-import type { FeishuError } from '../errors';
-
-function table(
-	rows: ReadonlyArray<readonly [number, number, string]>,
-): Readonly<Record<number, FeishuError>> {
-	const out: Record<number, FeishuError> = {};
-	for (const [httpStatus, code, msg] of rows) out[code] = Object.freeze({ httpStatus, code, msg });
-	return Object.freeze(out);
-}
+import { table } from '../errors';
 
 /**
  * drive-v1 file download (下载文件): the page documents statuses only (200, 206, 403, 404,

@@ -6,7 +6,7 @@
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FileFixture, Reply } from '../reply';
-import { bodyLength, contentDisposition, parseRange } from '../wire';
+import { bodyLength, contentDisposition, parseRange, writeAndWait } from '../wire';
 import { bodySlice } from './pattern';
 import type { CutOptions, RangedEndpoint, TransferLogEntry, TransferStats } from './types';
 
@@ -263,18 +263,6 @@ async function send(
 		count(chunk.length);
 	}
 	return true;
-}
-
-function writeAndWait(res: ServerResponse, chunk: Buffer): Promise<boolean> {
-	return new Promise((resolve) => {
-		if (res.destroyed) return resolve(false);
-		const onClose = (): void => resolve(false);
-		res.once('close', onClose);
-		res.write(chunk, (err) => {
-			res.off('close', onClose);
-			resolve(!err);
-		});
-	});
 }
 
 /** A short pause that never keeps the process alive (a closed emulator leaves no timer behind). */
